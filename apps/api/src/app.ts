@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import cors from "@fastify/cors";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { AppDependencies } from "./dependencies";
+import { createLogger } from "./logger";
+import { errorHandlerPlugin } from "./plugins/error-handler";
+import { openApiPlugin } from "./plugins/openapi";
+import { healthRoutes } from "./routes/health";
+import { ErrorEnvelope } from "./schemas/common";
+import { createServices } from "./services";
+
+/** 1 MiB for JSON bodies; uploads stream through multipart with their own limits. */
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger ?? createLogger(deps.config),
+    bodyLimit: JSON_BODY_LIMIT,
+    genReqId: (req) => {
+      const incoming = req.headers["x-request-id"];
+      return typeof incoming === "string" && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    },
+    trustProxy: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addSchema(ErrorEnvelope);
+
+  await app.register(errorHandlerPlugin);
+  await app.register(openApiPlugin, { config: deps.config });
+  await app.register(cors, { origin: deps.config.http.corsOrigins === "*" ? true : deps.config.http.corsOrigins });
+
+  const services = createServices(deps);
+  await app.register(healthRoutes, { health: services.health });
+
+  return app;
+}

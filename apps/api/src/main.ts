@@ -1,0 +1,29 @@
+import { loadConfig } from "@learning-hub/config";
+import { createDatabase, runMigrations } from "@learning-hub/db";
+import { onShutdownSignal } from "@learning-hub/lifecycle";
+import { createClientConnection, JobQueues, jobSettings } from "@learning-hub/queue";
+import { createStorage } from "@learning-hub/storage";
+import { buildApp } from "./app";
+import { createLogger } from "./logger";
+
+const config = loadConfig();
+const logger = createLogger(config);
+
+await runMigrations(config.database.url);
+const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });
+const redis = createClientConnection(config.redis.url);
+redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+const queues = new JobQueues({ connection: redis, prefix: config.redis.prefix, settings: jobSettings(config) });
+const storage = createStorage(config.storage, logger);
+await storage.ensureBucket();
+
+const app = await buildApp({ config, database, redis, queues, storage, logger });
+await app.listen({ host: config.http.host, port: config.http.port });
+
+onShutdownSignal(logger, config.shutdownTimeoutSeconds, async () => {
+  // Stop accepting and let in-flight requests finish, then release the pools.
+  await app.close();
+  await queues.close();
+  redis.disconnect();
+  await database.close();
+});

@@ -1,0 +1,27 @@
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
+
+export const ErrorEnvelope = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ examples: ["NOT_FOUND"] }),
+      message: Type.String(),
+      details: Type.Record(Type.String(), Type.Unknown()),
+    }),
+  },
+  { $id: "ErrorEnvelope", description: "Every non-2xx response" },
+);
+export type ErrorEnvelope = Static<typeof ErrorEnvelope>;
+
+/** ISO 8601 UTC with second precision and a `Z` suffix, e.g. `2024-01-15T08:30:00Z`. */
+export const Timestamp = Type.String({ format: "date-time", examples: ["2024-01-15T08:30:00Z"] });
+
+export const toTimestamp = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export const MaterialIdParams = Type.Object({ material_id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
+
+/** Response map entries for the error statuses a route can answer with. */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, Type.Ref(ErrorEnvelope)]));
+}
+
+export const Message = Type.Object({ message: Type.String() });

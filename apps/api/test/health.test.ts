@@ -1,0 +1,54 @@
+import { createDatabase } from "@learning-hub/db";
+import { TcpProxy } from "@learning-hub/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "./support/app";
+
+describe("health", () => {
+  let t: TestApp;
+  const proxy = new TcpProxy("127.0.0.1", 5432);
+
+  beforeAll(async () => {
+    await proxy.start();
+    t = await createTestApp({
+      override: (deps) => ({
+        // The app reaches PostgreSQL through a proxy the test can cut.
+        database: createDatabase({
+          url: deps.config.database.url.replace("127.0.0.1:5432", `127.0.0.1:${proxy.port}`),
+          connectTimeoutSeconds: 2,
+        }),
+      }),
+    });
+  });
+  afterAll(async () => {
+    await t.deps.database.close();
+    await t.close();
+    await proxy.stop();
+  });
+
+  it("GET /health answers with status, version and environment", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/health" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: "healthy", version: "1.0.0", environment: "test" });
+  });
+
+  it("GET /api/v1/health/db reports a connected database", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/health/db" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: "healthy", database: "connected" });
+  });
+
+  it("answers 503 DATABASE_ERROR while PostgreSQL is unreachable, and recovers without a restart", async () => {
+    await proxy.pause();
+    const down = await t.app.inject({ method: "GET", url: "/api/v1/health/db" });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toEqual({ error: { code: "DATABASE_ERROR", message: expect.any(String), details: {} } });
+
+    const live = await t.app.inject({ method: "GET", url: "/health" });
+    expect(live.statusCode).toBe(200);
+
+    await proxy.resume();
+    const up = await t.app.inject({ method: "GET", url: "/api/v1/health/db" });
+    expect(up.statusCode).toBe(200);
+    expect(up.json()).toEqual({ status: "healthy", database: "connected" });
+  });
+});

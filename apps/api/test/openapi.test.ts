@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "./support/app";
+
+describe("OpenAPI", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("serves an OpenAPI 3 document naming every route", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info.title).toBe("Learning Hub API");
+    const documented = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+    const routes = t.app
+      .printRoutes({ commonPrefix: false })
+      .split("\n")
+      .filter((l) => l.includes("/api/v1/") || l.includes("/health"));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const expected of EXPECTED_ROUTES) expect(documented, expected).toContain(expected);
+  });
+
+  it("renders the docs page", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/docs/" });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toContain("text/html");
+    expect(res.body).toContain("swagger");
+  });
+});
+
+/** Every route of the contract; grows as features land. */
+const EXPECTED_ROUTES = ["GET /health", "GET /api/v1/health/db"];

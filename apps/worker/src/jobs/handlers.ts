@@ -1,0 +1,16 @@
+import type { WorkerDependencies } from "../dependencies";
+import { type JobHandlers, PermanentJobError } from "./types";
+
+const notYet = (name: string) => async () => {
+  throw new PermanentJobError(`${name}: handler under construction`);
+};
+
+/** The worker's job table: every job name of the contracts mapped to its handler. */
+export function createJobHandlers(_deps: WorkerDependencies): JobHandlers {
+  return {
+    generate_thumbnail: notYet("generate_thumbnail"),
+    cleanup: notYet("cleanup"),
+    cleanup_stale_records: notYet("cleanup_stale_records"),
+    sweep_pending_thumbnails: notYet("sweep_pending_thumbnails"),
+  };
+}

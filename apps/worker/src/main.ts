@@ -1,0 +1,33 @@
+import { loadConfig } from "@learning-hub/config";
+import { createDatabase, runMigrations } from "@learning-hub/db";
+import { onShutdownSignal } from "@learning-hub/lifecycle";
+import { createWorkerConnection, JobQueues, jobSettings } from "@learning-hub/queue";
+import { createStorage } from "@learning-hub/storage";
+import type { WorkerDependencies } from "./dependencies";
+import { createJobHandlers } from "./jobs/handlers";
+import { startWorkers } from "./jobs/runtime";
+import { createLogger } from "./logger";
+
+const config = loadConfig();
+const logger = createLogger(config);
+
+await runMigrations(config.database.url);
+const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });
+const connection = createWorkerConnection(config.redis.url);
+const settings = jobSettings(config);
+const queues = new JobQueues({ connection, prefix: config.redis.prefix, settings });
+const storage = createStorage(config.storage, logger);
+await storage.ensureBucket();
+
+const deps: WorkerDependencies = { config, logger, database, storage, connection, queues, settings };
+const runtime = startWorkers({ config, logger, connection, handlers: createJobHandlers(deps), settings });
+logger.info({ queues: runtime.workers.map((w) => w.name) }, "worker started");
+
+onShutdownSignal(logger, config.shutdownTimeoutSeconds, async () => {
+  // Active jobs finish; jobs not yet taken stay queued for other workers; a job cut off by
+  // the timeout is handed to another worker through stalled-job recovery.
+  await runtime.close();
+  await queues.close();
+  connection.disconnect();
+  await database.close();
+});

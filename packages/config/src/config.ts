@@ -1,0 +1,110 @@
+import { Value } from "@sinclair/typebox/value";
+import { type Env, EnvSchema } from "./schema";
+
+export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  version: string;
+  http: { host: string; port: number; corsOrigins: string[] | "*" };
+  logLevel: Env["LOG_LEVEL"];
+  database: { url: string; poolMax: number };
+  redis: { url: string; prefix: string };
+  storage: {
+    endpoint: string;
+    region: string;
+    accessKey: string;
+    secretKey: string;
+    bucket: string;
+    publicUrl: string;
+  };
+  auth: { jwtSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
+  metrics: { apiPort: number; workerPort: number };
+  thumbnails: { concurrency: number; attempts: number; backoffMs: number; timeoutSeconds: number };
+  cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number };
+  shutdownTimeoutSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const APP_VERSION = "1.0.0";
+
+/**
+ * Reads the environment once, converts and validates it, and returns the typed
+ * config. Throws a `ConfigError` naming every offending variable.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = source[key];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  const withDefaults = Value.Default(EnvSchema, raw);
+  const converted = Value.Convert(EnvSchema, withDefaults);
+  const problems = [...Value.Errors(EnvSchema, converted)].map((e) => {
+    const name = e.path.replace(/^\//, "") || "(environment)";
+    return `${name}: ${e.message}`;
+  });
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
+  }
+  const env = converted as Env;
+  if (env.NODE_ENV === "production" && (source.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET)) {
+    throw new ConfigError("Invalid configuration:\n  JWT_SECRET: must be set to a secret value in production");
+  }
+  if (env.NODE_ENV === "production" && env.JWT_SECRET.length < 32) {
+    throw new ConfigError("Invalid configuration:\n  JWT_SECRET: must be at least 32 characters in production");
+  }
+  return {
+    env: env.NODE_ENV,
+    version: APP_VERSION,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      corsOrigins:
+        env.CORS_ORIGINS.trim() === "*"
+          ? "*"
+          : env.CORS_ORIGINS.split(",")
+              .map((o) => o.trim())
+              .filter(Boolean),
+    },
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    storage: {
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      accessKey: env.S3_ACCESS_KEY,
+      secretKey: env.S3_SECRET_KEY,
+      bucket: env.S3_BUCKET,
+      publicUrl: env.STORAGE_PUBLIC_URL.replace(/\/+$/, ""),
+    },
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_EXPIRE_DAYS * 86400,
+    },
+    rateLimit: {
+      enabled: env.RATE_LIMIT_ENABLED,
+      max: env.RATE_LIMIT_MAX,
+      windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+      authMax: env.RATE_LIMIT_AUTH_MAX,
+    },
+    metrics: { apiPort: env.API_METRICS_PORT, workerPort: env.WORKER_METRICS_PORT },
+    thumbnails: {
+      concurrency: env.THUMBNAIL_CONCURRENCY,
+      attempts: env.THUMBNAIL_ATTEMPTS,
+      backoffMs: env.THUMBNAIL_BACKOFF_MS,
+      timeoutSeconds: env.THUMBNAIL_TIMEOUT_SECONDS,
+    },
+    cleanup: {
+      schedule: env.CLEANUP_SCHEDULE,
+      orphanGraceMinutes: env.ORPHAN_GRACE_MINUTES,
+      timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
+    },
+    shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
+  };
+}

@@ -1,0 +1,48 @@
+import { type Static, Type } from "@sinclair/typebox";
+
+/** Environment variables the services read, as strings; converted and checked in `loadConfig`. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal("development"), Type.Literal("production"), Type.Literal("test")], {
+    default: "development",
+  }),
+  HOST: Type.String({ default: "0.0.0.0" }),
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8000 }),
+  LOG_LEVEL: Type.Union(
+    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
+    { default: "info" },
+  ),
+  DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  REDIS_URL: Type.String({ pattern: "^rediss?://" }),
+  /** Prefix for every Redis key the services own (BullMQ queues included). */
+  REDIS_PREFIX: Type.String({ minLength: 1, pattern: "^[A-Za-z0-9_:-]+$", default: "lh" }),
+  S3_ENDPOINT: Type.String({ pattern: "^https?://" }),
+  S3_REGION: Type.String({ default: "us-east-1" }),
+  S3_ACCESS_KEY: Type.String({ minLength: 1, default: "S3RVER" }),
+  S3_SECRET_KEY: Type.String({ minLength: 1, default: "S3RVER" }),
+  S3_BUCKET: Type.String({ minLength: 3, maxLength: 63, default: "materials" }),
+  STORAGE_PUBLIC_URL: Type.String({ pattern: "^https?://", default: "http://localhost:9000/materials" }),
+  JWT_SECRET: Type.String({ minLength: 16, default: "dev-only-insecure-jwt-secret-change-me" }),
+  ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
+  REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
+  /** Comma-separated origins, or `*`. */
+  CORS_ORIGINS: Type.String({ default: "*" }),
+  RATE_LIMIT_ENABLED: Type.Boolean({ default: false }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 100 }),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  RATE_LIMIT_AUTH_MAX: Type.Integer({ minimum: 1, default: 10 }),
+  /** Port of the Prometheus endpoint; 0 serves `/metrics` nowhere. */
+  API_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
+  WORKER_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
+  THUMBNAIL_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  THUMBNAIL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+  THUMBNAIL_BACKOFF_MS: Type.Integer({ minimum: 0, default: 5000 }),
+  THUMBNAIL_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
+  /** Cron pattern of the repeatable cleanup job. */
+  CLEANUP_SCHEDULE: Type.String({ minLength: 1, default: "0 * * * *" }),
+  ORPHAN_GRACE_MINUTES: Type.Integer({ minimum: 0, default: 60 }),
+  CLEANUP_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 120 }),
+  SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
+});
+
+export type Env = Static<typeof EnvSchema>;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src";
+
+const base = {
+  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/lh",
+  REDIS_URL: "redis://127.0.0.1:6379",
+  S3_ENDPOINT: "http://127.0.0.1:9000",
+};
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig(base);
+    expect(config.http.port).toBe(8000);
+    expect(config.auth.accessTokenTtlSeconds).toBe(1800);
+    expect(config.auth.refreshTokenTtlSeconds).toBe(7 * 86400);
+    expect(config.storage.bucket).toBe("materials");
+    expect(config.storage.publicUrl).toBe("http://localhost:9000/materials");
+    expect(config.rateLimit.enabled).toBe(false);
+    expect(config.http.corsOrigins).toBe("*");
+  });
+
+  it("converts numbers, booleans and lists", () => {
+    const config = loadConfig({
+      ...base,
+      PORT: "8123",
+      RATE_LIMIT_ENABLED: "true",
+      CORS_ORIGINS: "http://a.test, http://b.test",
+    });
+    expect(config.http.port).toBe(8123);
+    expect(config.rateLimit.enabled).toBe(true);
+    expect(config.http.corsOrigins).toEqual(["http://a.test", "http://b.test"]);
+  });
+
+  it("names the variable of a bad value", () => {
+    expect(() => loadConfig({ ...base, PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => loadConfig({ ...base, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ ...base, LOG_LEVEL: "loud" })).toThrow(ConfigError);
+  });
+
+  it("names a missing required variable", () => {
+    expect(() => loadConfig({ REDIS_URL: base.REDIS_URL, S3_ENDPOINT: base.S3_ENDPOINT })).toThrow(/DATABASE_URL/);
+  });
+
+  it("refuses production without a real JWT secret", () => {
+    expect(() => loadConfig({ ...base, NODE_ENV: "production" })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ ...base, NODE_ENV: "production", JWT_SECRET: "short-but-16chars" })).toThrow(
+      /JWT_SECRET/,
+    );
+    const config = loadConfig({ ...base, NODE_ENV: "production", JWT_SECRET: "x".repeat(40) });
+    expect(config.env).toBe("production");
+  });
+});

@@ -1,0 +1,138 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+
+const timestamps = {
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+};
+
+export const users = pgTable(
+  "users",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    email: varchar("email", { length: 320 }).notNull(),
+    name: varchar("name", { length: 100 }).notNull(),
+    passwordHash: text("password_hash").notNull(),
+    avatarUrl: text("avatar_url"),
+    isActive: boolean("is_active").notNull().default(true),
+    isAdmin: boolean("is_admin").notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`)],
+);
+
+export const materialType = pgEnum("material_type", ["video", "pdf"]);
+export const materialStatus = pgEnum("material_status", ["processing", "active", "hidden"]);
+export const thumbnailStatus = pgEnum("thumbnail_status", ["pending", "completed", "failed"]);
+
+const activeOnly = sql`status = 'active'`;
+
+export const materials = pgTable(
+  "materials",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    title: varchar("title", { length: 255 }).notNull(),
+    description: text("description"),
+    type: materialType("type").notNull(),
+    filePath: text("file_path").notNull(),
+    fileSize: bigint("file_size", { mode: "number" }).notNull().default(0),
+    fileFormat: varchar("file_format", { length: 16 }).notNull(),
+    thumbnailPath: text("thumbnail_path"),
+    thumbnailStatus: thumbnailStatus("thumbnail_status").notNull().default("pending"),
+    thumbnailError: text("thumbnail_error"),
+    uploaderId: integer("uploader_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    viewCount: integer("view_count").notNull().default(0),
+    likeCount: integer("like_count").notNull().default(0),
+    status: materialStatus("status").notNull().default("processing"),
+    /** Media facts the worker learns while making the thumbnail. */
+    durationSeconds: real("duration_seconds"),
+    width: integer("width"),
+    height: integer("height"),
+    pageCount: integer("page_count"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("materials_file_path_key").on(t.filePath),
+    index("materials_uploader_idx").on(t.uploaderId),
+    // One index per list order (scanned forwards for asc, backwards for desc), over active rows only.
+    index("materials_active_created_idx").on(t.createdAt, t.id).where(activeOnly),
+    index("materials_active_views_idx").on(t.viewCount, t.id).where(activeOnly),
+    index("materials_active_likes_idx").on(t.likeCount, t.id).where(activeOnly),
+    index("materials_active_type_created_idx").on(t.type, t.createdAt, t.id).where(activeOnly),
+    index("materials_active_type_views_idx").on(t.type, t.viewCount, t.id).where(activeOnly),
+    index("materials_active_type_likes_idx").on(t.type, t.likeCount, t.id).where(activeOnly),
+    // Sweeps: stale uploads and thumbnails still waiting.
+    index("materials_status_created_idx").on(t.status, t.createdAt),
+    index("materials_thumbnail_pending_idx")
+      .on(t.createdAt)
+      .where(sql`thumbnail_status = 'pending' and status = 'active'`),
+  ],
+);
+
+export const likes = pgTable(
+  "likes",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.materialId] }), index("likes_material_idx").on(t.materialId)],
+);
+
+/**
+ * A login session: one refresh-token family. Each refresh rotates `refreshJti`;
+ * a refresh token with an older jti is a replay and revokes the whole session.
+ */
+export const authSessions = pgTable(
+  "auth_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    refreshJti: uuid("refresh_jti").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedReason: text("revoked_reason"),
+    ...timestamps,
+  },
+  (t) => [index("auth_sessions_user_idx").on(t.userId)],
+);
+
+/** Desired state of scheduled jobs; the worker reconciles BullMQ to it. */
+export const scheduledJobs = pgTable("scheduled_jobs", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  schedule: text("schedule").notNull(),
+  paused: boolean("paused").notNull().default(false),
+  ...timestamps,
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type MaterialRow = typeof materials.$inferSelect;
+export type NewMaterialRow = typeof materials.$inferInsert;
+export type AuthSessionRow = typeof authSessions.$inferSelect;
+export type ScheduledJobRow = typeof scheduledJobs.$inferSelect;
+export type MaterialType = (typeof materialType.enumValues)[number];
+export type MaterialStatus = (typeof materialStatus.enumValues)[number];
+export type ThumbnailStatus = (typeof thumbnailStatus.enumValues)[number];

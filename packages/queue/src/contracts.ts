@@ -1,0 +1,72 @@
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
+
+/** Queue names, shared by the API (producer) and the worker (consumer). */
+export const QueueName = {
+  thumbnails: "thumbnails",
+  maintenance: "maintenance",
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const ThumbnailJobData = Type.Object(
+  { materialId: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+
+export const CleanupJobData = Type.Object(
+  {
+    cleanupProcessing: Type.Boolean(),
+    cleanupOrphans: Type.Boolean(),
+    maxAgeMinutes: Type.Integer({ minimum: 1, maximum: 1440 }),
+  },
+  { additionalProperties: false },
+);
+
+export const CleanupResult = Type.Object({
+  cleanedRecords: Type.Integer({ minimum: 0 }),
+  cleanedFiles: Type.Integer({ minimum: 0 }),
+  durationSeconds: Type.Number({ minimum: 0 }),
+  errors: Type.Array(Type.String()),
+});
+
+export const SweepJobData = Type.Object({}, { additionalProperties: false });
+export const SweepResult = Type.Object({ enqueued: Type.Integer({ minimum: 0 }) });
+
+interface JobContract {
+  queue: QueueName;
+  data: TSchema;
+  result: TSchema;
+}
+
+/**
+ * Every job the system runs: its queue, payload and result. The worker's job
+ * table is keyed by these names, so a job added here cannot compile without a handler.
+ */
+export const JobContracts = {
+  generate_thumbnail: { queue: QueueName.thumbnails, data: ThumbnailJobData, result: Type.Null() },
+  /** Manual cleanup from `POST /admin/cleanup`. */
+  cleanup: { queue: QueueName.maintenance, data: CleanupJobData, result: CleanupResult },
+  /** The repeatable cleanup run by the `cleanup_job` scheduler. */
+  cleanup_stale_records: { queue: QueueName.maintenance, data: CleanupJobData, result: CleanupResult },
+  /** Re-enqueues thumbnails stuck in `pending` (e.g. Redis was down at upload time). */
+  sweep_pending_thumbnails: { queue: QueueName.maintenance, data: SweepJobData, result: SweepResult },
+} as const satisfies Record<string, JobContract>;
+
+export type JobName = keyof typeof JobContracts;
+export type JobData<N extends JobName> = Static<(typeof JobContracts)[N]["data"]>;
+export type JobResult<N extends JobName> = Static<(typeof JobContracts)[N]["result"]>;
+export type CleanupParams = Static<typeof CleanupJobData>;
+export type CleanupOutcome = Static<typeof CleanupResult>;
+
+/** BullMQ priorities: lower runs first. Fresh uploads go ahead of re-runs and backfills. */
+export const Priority = { upload: 1, backfill: 10 } as const;
+
+/** Deterministic id so one material never has two thumbnail jobs queued at once. */
+export const thumbnailJobId = (materialId: number): string => `thumbnail-${materialId}`;
+
+export const CLEANUP_SCHEDULER_ID = "cleanup_job";
+export const CLEANUP_JOB_NAME = "cleanup_stale_records";
+export const DEFAULT_CLEANUP_PARAMS: CleanupParams = {
+  cleanupProcessing: true,
+  cleanupOrphans: true,
+  maxAgeMinutes: 30,
+};

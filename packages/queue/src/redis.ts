@@ -1,0 +1,22 @@
+import { Redis, type RedisOptions } from "ioredis";
+
+/**
+ * A connection for BullMQ workers and blocking commands: retries forever, as
+ * BullMQ requires (`maxRetriesPerRequest: null`).
+ */
+export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, ...options });
+}
+
+/**
+ * A connection for request paths (producers, caches): fails fast while Redis is
+ * down instead of queueing commands, so callers can degrade gracefully.
+ */
+export function createClientConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    ...options,
+  });
+}

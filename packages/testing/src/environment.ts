@@ -1,0 +1,61 @@
+import { randomBytes } from "node:crypto";
+import { type Config, loadConfig } from "@learning-hub/config";
+import { createDatabase, type DatabaseHandle } from "@learning-hub/db";
+import { createStorage, type ObjectStorage } from "@learning-hub/storage";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { TEMPLATE_DATABASE, TEST_POSTGRES_ADMIN_URL, TEST_REDIS_URL, testDatabaseUrl } from "./constants";
+
+export interface TestEnvironment {
+  config: Config;
+  database: DatabaseHandle;
+  storage: ObjectStorage;
+  /** Drops the database and closes connections; call in `afterAll`. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * An isolated environment for one test file: its own database cloned from the
+ * migrated template, its own Redis key prefix and its own bucket.
+ */
+export async function createTestEnvironment(overrides: Record<string, string> = {}): Promise<TestEnvironment> {
+  const id = randomBytes(5).toString("hex");
+  const databaseName = `lh_test_${id}`;
+  const admin = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${databaseName} template ${TEMPLATE_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const config = loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: testDatabaseUrl(databaseName),
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `lhtest:${id}`,
+    S3_ENDPOINT: inject("s3Endpoint"),
+    S3_BUCKET: `materials-${id}`,
+    STORAGE_PUBLIC_URL: `${inject("s3Endpoint")}/materials-${id}`,
+    JWT_SECRET: "test-secret-of-sufficient-length-0123456789",
+    API_METRICS_PORT: "0",
+    WORKER_METRICS_PORT: "0",
+    ...overrides,
+  });
+  const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });
+  const storage = createStorage(config.storage);
+  await storage.ensureBucket();
+  return {
+    config,
+    database,
+    storage,
+    async dispose() {
+      await database.close();
+      const dropper = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+      try {
+        await dropper.unsafe(`drop database if exists ${databaseName} with (force)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
