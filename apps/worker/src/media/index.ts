@@ -1,0 +1,13 @@
+export { hasCjkFontFallback } from "./cjk-fonts";
+export { type FfmpegBinaries, type LocateFfmpegOptions, locateFfmpeg } from "./ffmpeg-binary";
+export { type DecodedImage, decodeImage, isCompleteJpeg, readImageSize } from "./jpeg";
+export { MediaError, type MediaErrorCode } from "./media-error";
+export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail } from "./pdf-thumbnail";
+export { type PlaceholderType, renderPlaceholder } from "./placeholder";
+export {
+  chooseSeekSeconds,
+  qualityToQscale,
+  renderVideoThumbnail,
+  type VideoThumbnail,
+  type VideoThumbnailOptions,
+} from "./video-thumbnail";
