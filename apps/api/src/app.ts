@@ -4,8 +4,11 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppDependencies } from "./dependencies";
 import { createLogger } from "./logger";
+import { authPlugin, jwtPlugin } from "./plugins/auth";
 import { errorHandlerPlugin } from "./plugins/error-handler";
 import { openApiPlugin } from "./plugins/openapi";
+import { rateLimitPlugin } from "./plugins/rate-limit";
+import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { ErrorEnvelope } from "./schemas/common";
 import { createServices } from "./services";
@@ -34,8 +37,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(openApiPlugin, { config: deps.config });
   await app.register(cors, { origin: deps.config.http.corsOrigins === "*" ? true : deps.config.http.corsOrigins });
 
-  const services = createServices(deps);
+  await app.register(rateLimitPlugin, { config: deps.config, redis: deps.redis });
+  await app.register(jwtPlugin, { config: deps.config });
+  const services = createServices(deps, app.jwt);
+  await app.register(authPlugin, { auth: services.auth });
   await app.register(healthRoutes, { health: services.health });
+  await app.register(authRoutes, { auth: services.auth, rateLimit: deps.config.rateLimit });
 
   return app;
 }

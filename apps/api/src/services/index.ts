@@ -1,10 +1,13 @@
+import type { JWT } from "@fastify/jwt";
 import type { AppDependencies } from "../dependencies";
+import { createAuthService } from "./auth-service";
 import { HealthService } from "./health-service";
 
 /** Composition root of the services; routes receive what they need from here. */
-export function createServices(deps: AppDependencies) {
+export function createServices(deps: AppDependencies, jwt: JWT) {
   return {
     health: new HealthService(deps.config, deps.database),
+    auth: createAuthService(deps.database.db, jwt, deps.config),
   };
 }
 

@@ -1,0 +1,52 @@
+import { eq, getTableColumns, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { type UserRow, users } from "../schema";
+
+/** A user as the rest of the code sees it: never carries the password hash. */
+export type User = Omit<UserRow, "passwordHash">;
+
+export interface NewUser {
+  /** Already normalised to lower case by the caller. */
+  email: string;
+  name: string;
+  passwordHash: string;
+}
+
+const { passwordHash: _hash, ...publicColumns } = getTableColumns(users);
+const byEmail = (email: string) => sql`lower(${users.email}) = lower(${email})`;
+
+export class UsersRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Inserts the user, or returns `undefined` when the email is taken in any
+   * case (the unique index on `lower(email)` settles concurrent registrations).
+   */
+  async create(user: NewUser): Promise<User | undefined> {
+    const [created] = await this.db.insert(users).values(user).onConflictDoNothing().returning(publicColumns);
+    return created;
+  }
+
+  async findById(id: number): Promise<User | undefined> {
+    const [user] = await this.db.select(publicColumns).from(users).where(eq(users.id, id));
+    return user;
+  }
+
+  /** The stored hash, for password verification only; nothing else reads it. */
+  async findCredentials(email: string): Promise<{ user: User; passwordHash: string } | undefined> {
+    const [row] = await this.db.select().from(users).where(byEmail(email));
+    if (!row) return undefined;
+    const { passwordHash, ...user } = row;
+    return { user, passwordHash };
+  }
+
+  /** Grants or removes the admin role; `undefined` when no user has that email. */
+  async setAdmin(email: string, isAdmin: boolean): Promise<User | undefined> {
+    const [user] = await this.db
+      .update(users)
+      .set({ isAdmin, updatedAt: sql`now()` })
+      .where(byEmail(email))
+      .returning(publicColumns);
+    return user;
+  }
+}
