@@ -16,6 +16,9 @@ export function createClientConnection(url: string, options: RedisOptions = {}):
   return new Redis(url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // The ready check's INFO would be rejected (offline queue disabled) and
+    // surface as an unhandled rejection when a connection drops mid-handshake.
+    enableReadyCheck: false,
     connectTimeout: 2000,
     ...options,
   });

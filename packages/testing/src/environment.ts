@@ -4,6 +4,7 @@ import { createDatabase, type DatabaseHandle } from "@learning-hub/db";
 import { createStorage, type ObjectStorage } from "@learning-hub/storage";
 import postgres from "postgres";
 import { inject } from "vitest";
+import "./provided-context";
 import { TEMPLATE_DATABASE, TEST_POSTGRES_ADMIN_URL, TEST_REDIS_URL, testDatabaseUrl } from "./constants";
 
 export interface TestEnvironment {

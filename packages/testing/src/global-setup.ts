@@ -5,13 +5,8 @@ import { runMigrations } from "@learning-hub/db";
 import postgres from "postgres";
 import S3rver from "s3rver";
 import type { TestProject } from "vitest/node";
+import "./provided-context";
 import { TEMPLATE_DATABASE, TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "./constants";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    s3Endpoint: string;
-  }
-}
 
 /**
  * Once per run: a migrated template database that each test file clones, and

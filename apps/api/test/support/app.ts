@@ -26,6 +26,7 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const env = await createTestEnvironment(options.env);
   const redis = createClientConnection(env.config.redis.url);
+  await new Promise((resolve) => redis.once("ready", resolve));
   const queues = new JobQueues({
     connection: redis,
     prefix: env.config.redis.prefix,

@@ -1,0 +1,8 @@
+// Values the global setup hands to every test file through vitest's provide/inject.
+declare module "vitest" {
+  export interface ProvidedContext {
+    s3Endpoint: string;
+  }
+}
+
+export {};
