@@ -10,7 +10,9 @@ import { openApiPlugin } from "./plugins/openapi";
 import { rateLimitPlugin } from "./plugins/rate-limit";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
+import { materialRoutes } from "./routes/materials";
 import { ErrorEnvelope } from "./schemas/common";
+import { materialSchemas } from "./schemas/material";
 import { createServices } from "./services";
 
 /** 1 MiB for JSON bodies; uploads stream through multipart with their own limits. */
@@ -32,6 +34,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reply.header("x-request-id", request.id);
   });
   app.addSchema(ErrorEnvelope);
+  for (const schema of materialSchemas) app.addSchema(schema);
 
   await app.register(errorHandlerPlugin);
   await app.register(openApiPlugin, { config: deps.config });
@@ -42,6 +45,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const services = createServices(deps, app.jwt);
   await app.register(authPlugin, { auth: services.auth });
   await app.register(healthRoutes, { health: services.health });
+  await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });
+  app.addHook("onClose", () => services.catalogue.close());
   await app.register(authRoutes, { auth: services.auth, rateLimit: deps.config.rateLimit });
 
   return app;

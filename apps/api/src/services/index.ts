@@ -1,6 +1,7 @@
 import type { JWT } from "@fastify/jwt";
 import type { AppDependencies } from "../dependencies";
 import { createAuthService } from "./auth-service";
+import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
 
 /** Composition root of the services; routes receive what they need from here. */
@@ -8,6 +9,7 @@ export function createServices(deps: AppDependencies, jwt: JWT) {
   return {
     health: new HealthService(deps.config, deps.database),
     auth: createAuthService(deps.database.db, jwt, deps.config),
+    catalogue: createCatalogueService(deps),
   };
 }
 

@@ -1,0 +1,119 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { FastifyRequest, FastifySchemaValidationError } from "fastify";
+import { AppError } from "../errors/app-error";
+import { errorResponses, MaterialIdParams } from "../schemas/common";
+import { LikeToggle, MaterialDetail, MaterialListQuery, MaterialPage } from "../schemas/material";
+import type { CatalogueService } from "../services/catalogue-service";
+import type { Viewer } from "../services/view-counter";
+
+const INVALID_TYPE_DESCRIPTION =
+  "`INVALID_TYPE` when `material_type` is not video or pdf; `VALIDATION_ERROR` otherwise";
+
+/**
+ * The contract answers a bad `material_type` with its own code. The query
+ * schema still declares the enum (so the OpenAPI document stays truthful);
+ * the list route receives validation failures instead of the generic handler
+ * and picks the code here.
+ */
+function rejectInvalidQuery(request: FastifyRequest): void {
+  const failure = request.validationError;
+  if (!failure) return;
+  const problems = failure.validation as FastifySchemaValidationError[];
+  if (problems.some((problem) => problem.instancePath === "/material_type")) {
+    throw new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
+      fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
+    });
+  }
+  throw failure;
+}
+
+const viewerOf = (request: FastifyRequest): Viewer => (request.user ? { userId: request.user.id } : { ip: request.ip });
+
+/** `/api/v1/materials`: browse, view, like and withdraw materials. */
+export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueService }> = async (
+  app,
+  { catalogue },
+) => {
+  app.get(
+    "",
+    {
+      attachValidation: true,
+      preHandler: app.optionalAuthenticate,
+      schema: {
+        tags: ["materials"],
+        summary: "List active materials, one page at a time",
+        security: [{}, { bearerAuth: [] }],
+        querystring: MaterialListQuery,
+        response: {
+          200: Type.Ref(MaterialPage),
+          400: Type.Ref("ErrorEnvelope", { description: INVALID_TYPE_DESCRIPTION }),
+          ...errorResponses(503),
+        },
+      },
+    },
+    async (request) => {
+      rejectInvalidQuery(request);
+      const query = request.query;
+      return catalogue.list({
+        page: query.page,
+        pageSize: query.page_size,
+        sortBy: query.sort_by,
+        sortOrder: query.sort_order,
+        type: query.material_type,
+        userId: request.user?.id,
+      });
+    },
+  );
+
+  app.get(
+    "/:material_id",
+    {
+      preHandler: app.optionalAuthenticate,
+      schema: {
+        tags: ["materials"],
+        summary: "A material with related materials; counts a view",
+        description:
+          "Counts at most one view per viewer (user, else client address) per 10 minutes. " +
+          "`view_count` is written in batches and may lag by a few seconds.",
+        security: [{}, { bearerAuth: [] }],
+        params: MaterialIdParams,
+        response: { 200: Type.Ref(MaterialDetail), ...errorResponses(400, 404, 503) },
+      },
+    },
+    async (request) => catalogue.detail(request.params.material_id, viewerOf(request)),
+  );
+
+  app.delete(
+    "/:material_id",
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ["materials"],
+        summary: "Withdraw (soft-delete) your own material",
+        security: [{ bearerAuth: [] }],
+        params: MaterialIdParams,
+        response: { 204: Type.Null({ description: "Deleted" }), ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      await catalogue.remove(request.params.material_id, request.user.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    "/:material_id/like",
+    {
+      preHandler: app.authenticate,
+      schema: {
+        tags: ["materials"],
+        summary: "Like the material, or unlike it if you already do",
+        security: [{ bearerAuth: [] }],
+        params: MaterialIdParams,
+        response: { 200: Type.Ref(LikeToggle), ...errorResponses(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => catalogue.toggleLike(request.params.material_id, request.user.id),
+  );
+};

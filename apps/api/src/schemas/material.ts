@@ -1,0 +1,142 @@
+import type { MaterialRow } from "@learning-hub/db";
+import type { CatalogueMaterial, RelatedMaterial as RelatedMaterialRow } from "@learning-hub/db/repositories/materials";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { Timestamp, toTimestamp } from "./common";
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const MaterialTypeSchema = Type.Union([Type.Literal("video"), Type.Literal("pdf")]);
+
+const materialProperties = {
+  id: Type.Integer(),
+  title: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  type: MaterialTypeSchema,
+  file_path: Type.String({ examples: ["materials/1/20240115_083000_video.mp4"] }),
+  file_size: Type.Integer({ description: "Bytes" }),
+  file_format: Type.String({ examples: ["mp4"] }),
+  thumbnail_path: Type.Union([Type.String(), Type.Null()], { examples: ["thumbnails/1/1.jpg"] }),
+  uploader_id: Type.Integer(),
+  view_count: Type.Integer({
+    description: "Views are buffered and written in batches, so this may lag by a few seconds",
+  }),
+  like_count: Type.Integer(),
+  status: Type.Union([Type.Literal("processing"), Type.Literal("active"), Type.Literal("hidden")]),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  thumbnail_status: Type.Union([Type.Literal("pending"), Type.Literal("completed"), Type.Literal("failed")]),
+  // Facts the thumbnail worker learns; null until it has run, or when they do not apply to the type.
+  duration_seconds: Nullable(Type.Number()),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+  page_count: Nullable(Type.Integer()),
+};
+
+/** The material shape of the contract (also the 201 of `POST /upload`). */
+export const Material = Type.Object(materialProperties, { $id: "Material" });
+export type Material = Static<typeof Material>;
+
+const listItemProperties = {
+  ...materialProperties,
+  uploader_name: Type.String(),
+  uploader_avatar: Type.Union([Type.String(), Type.Null()]),
+  is_liked: Type.Boolean({ description: "Whether the caller liked it; false for anonymous callers" }),
+};
+
+/** A material in the list: the material plus its uploader and the caller's like. */
+export const MaterialListItem = Type.Object(listItemProperties, { $id: "MaterialListItem" });
+export type MaterialListItem = Static<typeof MaterialListItem>;
+
+/** The reduced shape of `related_materials`. */
+export const RelatedMaterial = Type.Object(
+  {
+    id: Type.Integer(),
+    title: Type.String(),
+    type: MaterialTypeSchema,
+    thumbnail_path: Type.Union([Type.String(), Type.Null()]),
+    view_count: Type.Integer(),
+    like_count: Type.Integer(),
+  },
+  { $id: "RelatedMaterial" },
+);
+export type RelatedMaterial = Static<typeof RelatedMaterial>;
+
+export const MaterialDetail = Type.Object(
+  { ...listItemProperties, related_materials: Type.Array(Type.Ref(RelatedMaterial)) },
+  { $id: "MaterialDetail" },
+);
+export type MaterialDetail = Static<typeof MaterialDetail>;
+
+export const MaterialPage = Type.Object(
+  {
+    items: Type.Array(Type.Ref(MaterialListItem)),
+    total: Type.Integer(),
+    page: Type.Integer(),
+    page_size: Type.Integer(),
+    total_pages: Type.Integer(),
+  },
+  { $id: "MaterialPage" },
+);
+export type MaterialPage = Static<typeof MaterialPage>;
+
+export const LikeToggle = Type.Object({ is_liked: Type.Boolean(), like_count: Type.Integer() }, { $id: "LikeToggle" });
+export type LikeToggle = Static<typeof LikeToggle>;
+
+export const MaterialListQuery = Type.Object({
+  page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
+  page_size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  sort_by: Type.Union([Type.Literal("created_at"), Type.Literal("view_count"), Type.Literal("like_count")], {
+    default: "created_at",
+  }),
+  sort_order: Type.Union([Type.Literal("asc"), Type.Literal("desc")], { default: "desc" }),
+  material_type: Type.Optional(MaterialTypeSchema),
+});
+export type MaterialListQuery = Static<typeof MaterialListQuery>;
+
+/** Shared shapes, registered once on the root instance so every route can `Type.Ref` them. */
+export const materialSchemas = [Material, MaterialListItem, RelatedMaterial, MaterialDetail, MaterialPage, LikeToggle];
+
+/** Maps a stored row to the contract's material shape. */
+export function toMaterialResponse(row: MaterialRow): Material {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    type: row.type,
+    file_path: row.filePath,
+    file_size: row.fileSize,
+    file_format: row.fileFormat,
+    thumbnail_path: row.thumbnailPath,
+    uploader_id: row.uploaderId,
+    view_count: row.viewCount,
+    like_count: row.likeCount,
+    status: row.status,
+    created_at: toTimestamp(row.createdAt),
+    updated_at: toTimestamp(row.updatedAt),
+    thumbnail_status: row.thumbnailStatus,
+    duration_seconds: row.durationSeconds,
+    width: row.width,
+    height: row.height,
+    page_count: row.pageCount,
+  };
+}
+
+export function toMaterialListItem(row: CatalogueMaterial): MaterialListItem {
+  return {
+    ...toMaterialResponse(row),
+    uploader_name: row.uploaderName,
+    uploader_avatar: row.uploaderAvatar,
+    is_liked: row.isLiked,
+  };
+}
+
+export function toRelatedMaterial(row: RelatedMaterialRow): RelatedMaterial {
+  return {
+    id: row.id,
+    title: row.title,
+    type: row.type,
+    thumbnail_path: row.thumbnailPath,
+    view_count: row.viewCount,
+    like_count: row.likeCount,
+  };
+}

@@ -1,0 +1,157 @@
+import { and, asc, count, desc, eq, getTableColumns, inArray, ne, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { likes, type MaterialRow, type MaterialStatus, type MaterialType, materials, users } from "../schema";
+
+export type MaterialSortBy = "created_at" | "view_count" | "like_count";
+export type SortOrder = "asc" | "desc";
+
+export interface MaterialListQuery {
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  sortBy: MaterialSortBy;
+  sortOrder: SortOrder;
+  type?: MaterialType;
+  /** The caller, for `isLiked`; anonymous callers like nothing. */
+  viewerId?: number;
+}
+
+/** A material with its uploader's public fields and whether the viewer liked it. */
+export interface CatalogueMaterial extends MaterialRow {
+  uploaderName: string;
+  uploaderAvatar: string | null;
+  isLiked: boolean;
+}
+
+export interface RelatedMaterial {
+  id: number;
+  title: string;
+  type: MaterialType;
+  thumbnailPath: string | null;
+  viewCount: number;
+  likeCount: number;
+}
+
+const sortColumns = {
+  created_at: materials.createdAt,
+  view_count: materials.viewCount,
+  like_count: materials.likeCount,
+} as const;
+
+/**
+ * A literal, never a bind parameter: the list indexes are partial on exactly
+ * this predicate, and the planner can only use them when it can prove it.
+ */
+const isActive = sql`${materials.status} = 'active'`;
+
+const likedBy = (viewerId: number | undefined): SQL<boolean> =>
+  viewerId === undefined
+    ? sql<boolean>`false`
+    : sql<boolean>`exists (select 1 from ${likes} where ${likes.userId} = ${viewerId} and ${likes.materialId} = ${materials.id})`;
+
+const catalogueColumns = (viewerId: number | undefined) => ({
+  ...getTableColumns(materials),
+  uploaderName: users.name,
+  uploaderAvatar: users.avatarUrl,
+  isLiked: likedBy(viewerId),
+});
+
+/** Catalogue reads and the owner's soft delete; uploads and thumbnails keep their own repositories. */
+export class MaterialsRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * One page of active materials, ordered by the sort column then id in the
+   * same direction (a total order, so pages never overlap or skip). Each order
+   * walks its partial index forwards or backwards; `isLiked` is a primary-key
+   * probe per row of the page, so the page costs one query whatever its size.
+   */
+  listActive(query: MaterialListQuery) {
+    const direction = query.sortOrder === "asc" ? asc : desc;
+    return this.db
+      .select(catalogueColumns(query.viewerId))
+      .from(materials)
+      .innerJoin(users, eq(users.id, materials.uploaderId))
+      .where(this.activeFilter(query.type))
+      .orderBy(direction(sortColumns[query.sortBy]), direction(materials.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize);
+  }
+
+  async countActive(type?: MaterialType): Promise<number> {
+    const [row] = await this.db.select({ total: count() }).from(materials).where(this.activeFilter(type));
+    return row?.total ?? 0;
+  }
+
+  /** Any status: the caller decides who may see a material that is not active. */
+  async findForViewer(id: number, viewerId?: number): Promise<CatalogueMaterial | undefined> {
+    const [row] = await this.db
+      .select(catalogueColumns(viewerId))
+      .from(materials)
+      .innerJoin(users, eq(users.id, materials.uploaderId))
+      .where(eq(materials.id, id));
+    return row;
+  }
+
+  /** Up to `limit` other active materials of the type: most liked first, then newest. */
+  findRelated(material: { id: number; type: MaterialType }, limit: number): Promise<RelatedMaterial[]> {
+    return this.db
+      .select({
+        id: materials.id,
+        title: materials.title,
+        type: materials.type,
+        thumbnailPath: materials.thumbnailPath,
+        viewCount: materials.viewCount,
+        likeCount: materials.likeCount,
+      })
+      .from(materials)
+      .where(and(isActive, eq(materials.type, material.type), ne(materials.id, material.id)))
+      .orderBy(desc(materials.likeCount), desc(materials.createdAt), desc(materials.id))
+      .limit(limit);
+  }
+
+  async findOwnership(id: number): Promise<{ uploaderId: number; status: MaterialStatus } | undefined> {
+    const [row] = await this.db
+      .select({ uploaderId: materials.uploaderId, status: materials.status })
+      .from(materials)
+      .where(eq(materials.id, id));
+    return row;
+  }
+
+  /** Sets `hidden`; false when it already was (so two concurrent deletes cannot both succeed). */
+  async hide(id: number): Promise<boolean> {
+    const hidden = await this.db
+      .update(materials)
+      .set({ status: "hidden", updatedAt: sql`now()` })
+      .where(and(eq(materials.id, id), ne(materials.status, "hidden")))
+      .returning({ id: materials.id });
+    return hidden.length > 0;
+  }
+
+  /**
+   * Adds buffered view counts. Rows are locked in id order first so that two
+   * flushers with overlapping batches cannot deadlock; ids that no longer
+   * exist are ignored. `updated_at` is left alone: a view is not an edit.
+   */
+  async addViews(increments: ReadonlyMap<number, number>): Promise<void> {
+    if (increments.size === 0) return;
+    const ids = [...increments.keys()].sort((a, b) => a - b);
+    const amounts = ids.map((id) => increments.get(id) ?? 0);
+    await this.db.transaction(async (tx) => {
+      await tx
+        .select({ id: materials.id })
+        .from(materials)
+        .where(inArray(materials.id, ids))
+        .orderBy(asc(materials.id))
+        .for("update");
+      await tx.execute(sql`
+        update ${materials} set view_count = ${materials.viewCount} + batch.amount
+        from unnest(${sql.param(ids)}::int[], ${sql.param(amounts)}::int[]) as batch(id, amount)
+        where ${materials.id} = batch.id`);
+    });
+  }
+
+  private activeFilter(type: MaterialType | undefined): SQL | undefined {
+    return type === undefined ? isActive : and(isActive, eq(materials.type, type));
+  }
+}
