@@ -1,0 +1,29 @@
+import type { Config } from "@learning-hub/config";
+import { Client } from "minio";
+import { StorageError } from "./errors";
+
+/** Builds a path-style minio client from an endpoint URL such as `http://127.0.0.1:9000`. */
+export function createMinioClient(options: Config["storage"]): Client {
+  let url: URL;
+  try {
+    url = new URL(options.endpoint);
+  } catch (error) {
+    throw new StorageError("InvalidEndpoint", `Invalid storage endpoint: ${options.endpoint}`, { cause: error });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new StorageError("InvalidEndpoint", `Storage endpoint must be http(s): ${options.endpoint}`);
+  }
+  const useSSL = url.protocol === "https:";
+  return new Client({
+    endPoint: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: url.port === "" ? (useSSL ? 443 : 80) : Number(url.port),
+    useSSL,
+    accessKey: options.accessKey,
+    secretKey: options.secretKey,
+    // A fixed region spares a GetBucketLocation round trip before each request.
+    region: options.region,
+    pathStyle: true,
+    // minio's retry writes to the console; part uploads retry by themselves (multipart-upload.ts).
+    retryOptions: { disableRetry: true },
+  });
+}

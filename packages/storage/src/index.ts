@@ -1,0 +1,19 @@
+export { ByteCounter, type ByteCounterOptions } from "./byte-counter";
+export { STORAGE_NOT_FOUND, STORAGE_SERVER_ERROR, StorageError } from "./errors";
+export type { StorageLogger } from "./logger";
+export {
+  DEFAULT_MAX_PARTS_IN_FLIGHT,
+  DEFAULT_PART_SIZE_BYTES,
+  MIN_PART_SIZE_BYTES,
+  type PutStreamOptions,
+  type PutStreamResult,
+} from "./multipart-upload";
+export {
+  type ByteRange,
+  createStorage,
+  type ListedObject,
+  MinioObjectStorage,
+  type ObjectStat,
+  type ObjectStorage,
+  type RemoveManyResult,
+} from "./object-storage";

@@ -1,0 +1,245 @@
+import { Readable } from "node:stream";
+import type { Config } from "@learning-hub/config";
+import type { Client } from "minio";
+import { createMinioClient } from "./client";
+import { errorCode, isNotFoundCode, StorageError, toStorageError } from "./errors";
+import { type StorageLogger, silentLogger } from "./logger";
+import { type PutStreamOptions, type PutStreamResult, uploadStream } from "./multipart-upload";
+import { publicReadPolicy } from "./policy";
+
+export interface ObjectStat {
+  size: number;
+  lastModified: Date;
+  contentType?: string;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+/** Inclusive byte range, as in an HTTP `Range: bytes=start-end` header; no `end` reads to the end. */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
+export interface RemoveManyResult {
+  removed: number;
+  errors: { key: string; message: string }[];
+}
+
+export interface ObjectStorage {
+  readonly bucket: string;
+  /** Creates the bucket if missing and makes it anonymously readable (where the server supports policies). */
+  ensureBucket(): Promise<void>;
+  putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult>;
+  putBuffer(key: string, data: Buffer, contentType: string): Promise<void>;
+  getStream(key: string, range?: ByteRange): Promise<Readable>;
+  getBuffer(key: string): Promise<Buffer>;
+  /** `null` when the object does not exist. */
+  stat(key: string): Promise<ObjectStat | null>;
+  exists(key: string): Promise<boolean>;
+  /** Removing a missing key is not an error. */
+  remove(key: string): Promise<void>;
+  /** `removed` counts keys that are gone afterwards, including ones that never existed. */
+  removeMany(keys: string[]): Promise<RemoveManyResult>;
+  list(prefix: string): AsyncIterable<ListedObject>;
+  publicUrl(key: string): string;
+  presignedGetUrl(key: string, expirySeconds: number): Promise<string>;
+  /** Rejects when the server is unreachable or the bucket is missing. */
+  ping(): Promise<void>;
+}
+
+const PING_TIMEOUT_MS = 5_000;
+/** S3's DeleteObjects limit; minio batches too, but we need per-batch errors. */
+const DELETE_BATCH = 1000;
+
+export function createStorage(options: Config["storage"], logger: StorageLogger = silentLogger): ObjectStorage {
+  return new MinioObjectStorage(createMinioClient(options), options, logger);
+}
+
+export class MinioObjectStorage implements ObjectStorage {
+  readonly bucket: string;
+  readonly #client: Client;
+  readonly #region: string;
+  readonly #publicBaseUrl: string;
+  readonly #logger: StorageLogger;
+
+  constructor(client: Client, options: Config["storage"], logger: StorageLogger = silentLogger) {
+    this.#client = client;
+    this.bucket = options.bucket;
+    this.#region = options.region;
+    this.#publicBaseUrl = options.publicUrl.replace(/\/+$/, "");
+    this.#logger = logger;
+  }
+
+  async ensureBucket(): Promise<void> {
+    await this.#createBucketIfMissing();
+    try {
+      await this.#client.setBucketPolicy(this.bucket, JSON.stringify(publicReadPolicy(this.bucket)));
+    } catch (error) {
+      if (errorCode(error) !== "NotImplemented") throw toStorageError(error, `Setting policy of bucket ${this.bucket}`);
+      this.#logger.warn(
+        { bucket: this.bucket },
+        "Storage server does not implement bucket policies; objects are public only if the server allows anonymous reads",
+      );
+    }
+  }
+
+  async #createBucketIfMissing(): Promise<void> {
+    try {
+      if (await this.#client.bucketExists(this.bucket)) return;
+      await this.#client.makeBucket(this.bucket, this.#region);
+    } catch (error) {
+      // Another process created it between our check and our create.
+      const code = errorCode(error);
+      if (code === "BucketAlreadyOwnedByYou") return;
+      // s3rver says BucketAlreadyExists for its single owner; on S3 it means someone else's bucket.
+      if (code === "BucketAlreadyExists" && (await this.#client.bucketExists(this.bucket).catch(() => false))) return;
+      throw toStorageError(error, `Creating bucket ${this.bucket}`);
+    }
+  }
+
+  putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult> {
+    return uploadStream({ client: this.#client, bucket: this.bucket, key, logger: this.#logger }, source, options);
+  }
+
+  async putBuffer(key: string, data: Buffer, contentType: string): Promise<void> {
+    // minio's putObject turns buffers over 64 MiB into its own multipart upload, which starts
+    // with ListMultipartUploads (unsupported by s3rver); ours does a single PUT below one part.
+    await this.putStream(key, Readable.from([data]), { contentType });
+  }
+
+  getStream(key: string, range?: ByteRange): Promise<Readable> {
+    if (range === undefined) return this.#run(`Reading ${key}`, () => this.#client.getObject(this.bucket, key));
+    const { start, end } = range;
+    if (!Number.isInteger(start) || start < 0 || (end !== undefined && (!Number.isInteger(end) || end < start))) {
+      return Promise.reject(new StorageError("InvalidRange", `Invalid byte range ${start}-${end ?? ""}`));
+    }
+    // minio reads the whole object for offset 0 and length 0, which is what `start: 0` without an end means.
+    const length = end === undefined ? 0 : end - start + 1;
+    return this.#run(`Reading ${key}`, () => this.#client.getPartialObject(this.bucket, key, start, length));
+  }
+
+  async getBuffer(key: string): Promise<Buffer> {
+    const stream = await this.getStream(key);
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+    } catch (error) {
+      throw toStorageError(error, `Reading ${key}`);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  async stat(key: string): Promise<ObjectStat | null> {
+    try {
+      const stat = await this.#client.statObject(this.bucket, key);
+      const contentType = stat.metaData["content-type"];
+      return {
+        size: stat.size,
+        lastModified: stat.lastModified,
+        ...(typeof contentType === "string" ? { contentType } : {}),
+      };
+    } catch (error) {
+      if (isNotFoundCode(error)) return null;
+      throw toStorageError(error, `Reading metadata of ${key}`);
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
+
+  async remove(key: string): Promise<void> {
+    try {
+      await this.#client.removeObject(this.bucket, key);
+    } catch (error) {
+      if (!isNotFoundCode(error)) throw toStorageError(error, `Removing ${key}`);
+    }
+  }
+
+  async removeMany(keys: string[]): Promise<RemoveManyResult> {
+    const unique = [...new Set(keys)];
+    const errors: RemoveManyResult["errors"] = [];
+    for (let offset = 0; offset < unique.length; offset += DELETE_BATCH) {
+      const batch = unique.slice(offset, offset + DELETE_BATCH);
+      const results = await this.#run(`Removing ${batch.length} objects`, () =>
+        this.#client.removeObjects(this.bucket, batch),
+      );
+      for (const result of results) {
+        const failed = deleteError(result);
+        if (failed === undefined || isNotFoundCode({ code: failed.Code })) continue;
+        errors.push({ key: failed.Key ?? "", message: failed.Message ?? failed.Code ?? "Unknown error" });
+      }
+    }
+    return { removed: unique.length - errors.length, errors };
+  }
+
+  async *list(prefix: string): AsyncIterable<ListedObject> {
+    const stream = this.#client.listObjectsV2(this.bucket, prefix, true);
+    try {
+      for await (const item of stream) {
+        const { name, size, lastModified } = item as { name?: string; size: number; lastModified?: Date };
+        if (name === undefined || lastModified === undefined) continue; // common prefixes, absent when recursive
+        yield { key: name, size, lastModified };
+      }
+    } catch (error) {
+      throw toStorageError(error, `Listing ${prefix}`);
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  publicUrl(key: string): string {
+    return `${this.#publicBaseUrl}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  }
+
+  presignedGetUrl(key: string, expirySeconds: number): Promise<string> {
+    return this.#run(`Signing a URL for ${key}`, () =>
+      this.#client.presignedGetObject(this.bucket, key, expirySeconds),
+    );
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StorageError("Timeout", `Storage did not answer within ${PING_TIMEOUT_MS} ms`)),
+        PING_TIMEOUT_MS,
+      );
+    });
+    try {
+      const found = await Promise.race([
+        this.#run("Checking storage", () => this.#client.bucketExists(this.bucket)),
+        timeout,
+      ]);
+      if (!found) throw new StorageError("NoSuchBucket", `Bucket ${this.bucket} does not exist`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #run<T>(action: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw toStorageError(error, action);
+    }
+  }
+}
+
+interface DeleteErrorEntry {
+  Code?: string;
+  Message?: string;
+  Key?: string;
+}
+
+/** minio types each result as `{ Error: {...} }` but its parser returns the `<Error>` entries themselves. */
+function deleteError(result: unknown): DeleteErrorEntry | undefined {
+  if (typeof result !== "object" || result === null) return undefined;
+  if ("Error" in result) return (result.Error ?? undefined) as DeleteErrorEntry | undefined;
+  return result as DeleteErrorEntry;
+}
