@@ -22,7 +22,7 @@ export interface Config {
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
   metrics: { apiPort: number; workerPort: number };
   thumbnails: { concurrency: number; attempts: number; backoffMs: number; timeoutSeconds: number };
-  cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number };
+  cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
   shutdownTimeoutSeconds: number;
 }
 
@@ -104,6 +104,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       schedule: env.CLEANUP_SCHEDULE,
       orphanGraceMinutes: env.ORPHAN_GRACE_MINUTES,
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
+      reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
     },
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
   };

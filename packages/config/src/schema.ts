@@ -42,6 +42,8 @@ export const EnvSchema = Type.Object({
   CLEANUP_SCHEDULE: Type.String({ minLength: 1, default: "0 * * * *" }),
   ORPHAN_GRACE_MINUTES: Type.Integer({ minimum: 0, default: 60 }),
   CLEANUP_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 120 }),
+  /** How often each worker re-applies the scheduler state from PostgreSQL to Redis (heals a flushed Redis). */
+  SCHEDULER_RECONCILE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
 });
 

@@ -17,6 +17,12 @@ describe("loadConfig", () => {
     expect(config.storage.publicUrl).toBe("http://localhost:9000/materials");
     expect(config.rateLimit.enabled).toBe(false);
     expect(config.http.corsOrigins).toBe("*");
+    expect(config.cleanup).toEqual({
+      schedule: "0 * * * *",
+      orphanGraceMinutes: 60,
+      timeoutSeconds: 120,
+      reconcileSeconds: 30,
+    });
   });
 
   it("converts numbers, booleans and lists", () => {
@@ -35,6 +41,7 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...base, PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ ...base, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ ...base, LOG_LEVEL: "loud" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, SCHEDULER_RECONCILE_SECONDS: "0" })).toThrow(/SCHEDULER_RECONCILE_SECONDS/);
   });
 
   it("names a missing required variable", () => {
