@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["apps/*/test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: ["apps/*/test/**/*.test.ts", "packages/*/test/**/*.test.ts", "infra/test/**/*.test.ts"],
     globalSetup: ["packages/testing/src/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

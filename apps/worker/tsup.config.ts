@@ -1,0 +1,21 @@
+import { cpSync } from "node:fs";
+import { defineConfig } from "tsup";
+
+// One ESM bundle of the worker with the workspace packages (TypeScript sources) inlined;
+// npm packages stay external and come from the deployed node_modules.
+export default defineConfig({
+  entry: ["src/main.ts"],
+  format: "esm",
+  target: "node20",
+  platform: "node",
+  outDir: "dist",
+  clean: true,
+  sourcemap: true,
+  noExternal: [/^@learning-hub\//],
+  external: [/^(?!@learning-hub\/)[^./]/],
+  async onSuccess() {
+    // The bundled `runMigrations` resolves its default folder as `../drizzle` from the bundle,
+    // i.e. `apps/worker/drizzle` here and `/app/drizzle` in the image.
+    cpSync("../../packages/db/drizzle", "drizzle", { recursive: true });
+  },
+});
