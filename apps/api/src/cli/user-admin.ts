@@ -1,0 +1,50 @@
+/**
+ * Grants or removes the admin role: `pnpm user:admin <email> [--revoke]`.
+ * Exit codes: 0 done, 1 no user with that email, 2 usage error, 3 failure
+ * (configuration, database).
+ */
+import { loadConfig } from "@learning-hub/config";
+import { createDatabase } from "@learning-hub/db";
+import { UsersRepository } from "@learning-hub/db/repositories/users";
+
+const USAGE = "usage: pnpm user:admin <email> [--revoke]\n";
+
+function parseArguments(argv: string[]): { email: string; revoke: boolean } | undefined {
+  const flags = argv.filter((a) => a.startsWith("-"));
+  const positional = argv.filter((a) => !a.startsWith("-"));
+  if (positional.length !== 1 || flags.some((f) => f !== "--revoke")) return undefined;
+  const [email] = positional;
+  return email ? { email, revoke: flags.includes("--revoke") } : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseArguments(argv);
+  if (!parsed) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const config = loadConfig();
+  const database = createDatabase({ url: config.database.url, poolMax: 1 });
+  try {
+    const user = await new UsersRepository(database.db).setAdmin(parsed.email, !parsed.revoke);
+    if (!user) {
+      process.stderr.write(`No user with email ${parsed.email}; register first (POST /api/v1/auth/register).\n`);
+      return 1;
+    }
+    process.stdout.write(
+      parsed.revoke
+        ? `${user.email} (id ${user.id}) is no longer an admin.\n`
+        : `${user.email} (id ${user.id}) is now an admin.\n`,
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`user:admin failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 3;
+}
