@@ -1,0 +1,2 @@
+export { type ProvidedServices, provideServices } from "./services";
+export { type StackPaths, stackPaths } from "./stack";
