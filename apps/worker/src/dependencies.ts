@@ -4,6 +4,7 @@ import type { JobName, JobQueues, JobSettings } from "@learning-hub/queue";
 import type { ObjectStorage } from "@learning-hub/storage";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { FfmpegBinaries } from "./media";
 
 export interface WorkerDependencies {
   config: Config;
@@ -15,4 +16,6 @@ export interface WorkerDependencies {
   /** Producer side, for jobs that enqueue other jobs and for the scheduler. */
   queues: JobQueues;
   settings: Record<JobName, JobSettings>;
+  /** Located once at start-up (`locateFfmpeg()`) and passed to every video render. */
+  ffmpeg: FfmpegBinaries;
 }

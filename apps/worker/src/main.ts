@@ -7,6 +7,8 @@ import type { WorkerDependencies } from "./dependencies";
 import { createJobHandlers } from "./jobs/handlers";
 import { startWorkers } from "./jobs/runtime";
 import { createLogger } from "./logger";
+import { locateFfmpeg } from "./media";
+import { prepareThumbnailWork } from "./services/thumbnail-startup";
 
 const config = loadConfig();
 const logger = createLogger(config);
@@ -19,7 +21,9 @@ const queues = new JobQueues({ connection, prefix: config.redis.prefix, settings
 const storage = createStorage(config.storage, logger);
 await storage.ensureBucket();
 
-const deps: WorkerDependencies = { config, logger, database, storage, connection, queues, settings };
+const ffmpeg = locateFfmpeg();
+const deps: WorkerDependencies = { config, logger, database, storage, connection, queues, settings, ffmpeg };
+await prepareThumbnailWork(deps);
 const runtime = startWorkers({ config, logger, connection, handlers: createJobHandlers(deps), settings });
 logger.info({ queues: runtime.workers.map((w) => w.name) }, "worker started");
 

@@ -21,7 +21,14 @@ export interface Config {
   auth: { jwtSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
   metrics: { apiPort: number; workerPort: number };
-  thumbnails: { concurrency: number; attempts: number; backoffMs: number; timeoutSeconds: number };
+  thumbnails: {
+    concurrency: number;
+    attempts: number;
+    backoffMs: number;
+    timeoutSeconds: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+  };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
   shutdownTimeoutSeconds: number;
 }
@@ -99,6 +106,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       attempts: env.THUMBNAIL_ATTEMPTS,
       backoffMs: env.THUMBNAIL_BACKOFF_MS,
       timeoutSeconds: env.THUMBNAIL_TIMEOUT_SECONDS,
+      lockDurationMs: env.THUMBNAIL_LOCK_DURATION_MS,
+      stalledIntervalMs: env.THUMBNAIL_STALLED_INTERVAL_MS,
     },
     cleanup: {
       schedule: env.CLEANUP_SCHEDULE,

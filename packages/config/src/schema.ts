@@ -38,6 +38,13 @@ export const EnvSchema = Type.Object({
   THUMBNAIL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
   THUMBNAIL_BACKOFF_MS: Type.Integer({ minimum: 0, default: 5000 }),
   THUMBNAIL_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
+  /**
+   * Stalled-job recovery of the thumbnail queue: a job's lock lives this long (renewed at half of it while
+   * the worker's event loop is free), and locks are checked this often, so a killed worker's job is taken
+   * over within about the sum of the two.
+   */
+  THUMBNAIL_LOCK_DURATION_MS: Type.Integer({ minimum: 1000, default: 20_000 }),
+  THUMBNAIL_STALLED_INTERVAL_MS: Type.Integer({ minimum: 500, default: 10_000 }),
   /** Cron pattern of the repeatable cleanup job. */
   CLEANUP_SCHEDULE: Type.String({ minLength: 1, default: "0 * * * *" }),
   ORPHAN_GRACE_MINUTES: Type.Integer({ minimum: 0, default: 60 }),

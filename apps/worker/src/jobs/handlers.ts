@@ -1,4 +1,5 @@
 import type { WorkerDependencies } from "../dependencies";
+import { createThumbnailHandlers } from "./thumbnail-handlers";
 import { type JobHandlers, PermanentJobError } from "./types";
 
 const notYet = (name: string) => async () => {
@@ -6,11 +7,12 @@ const notYet = (name: string) => async () => {
 };
 
 /** The worker's job table: every job name of the contracts mapped to its handler. */
-export function createJobHandlers(_deps: WorkerDependencies): JobHandlers {
+export function createJobHandlers(deps: WorkerDependencies): JobHandlers {
+  const thumbnails = createThumbnailHandlers(deps);
   return {
-    generate_thumbnail: notYet("generate_thumbnail"),
+    generate_thumbnail: thumbnails.generate_thumbnail,
     cleanup: notYet("cleanup"),
     cleanup_stale_records: notYet("cleanup_stale_records"),
-    sweep_pending_thumbnails: notYet("sweep_pending_thumbnails"),
+    sweep_pending_thumbnails: thumbnails.sweep_pending_thumbnails,
   };
 }

@@ -16,7 +16,13 @@ export interface QueueRuntimeSettings {
 
 export function queueSettings(config: Config): Record<QueueName, QueueRuntimeSettings> {
   return {
-    thumbnails: { concurrency: config.thumbnails.concurrency, lockDurationMs: 30_000, stalledIntervalMs: 15_000 },
+    // ffmpeg runs in a child process, so the lock keeps being renewed during a long render; a killed
+    // worker's job is taken over after at most lock + interval (30 s by default).
+    thumbnails: {
+      concurrency: config.thumbnails.concurrency,
+      lockDurationMs: config.thumbnails.lockDurationMs,
+      stalledIntervalMs: config.thumbnails.stalledIntervalMs,
+    },
     maintenance: { concurrency: 1, lockDurationMs: 60_000, stalledIntervalMs: 30_000 },
   };
 }

@@ -1,0 +1,27 @@
+import { ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
+import type { WorkerDependencies } from "../dependencies";
+import { ThumbnailService } from "../services/thumbnail-service";
+import { sweepPendingThumbnails } from "../services/thumbnail-sweep";
+import type { JobHandlers } from "./types";
+
+/** The thumbnail jobs of the job table. */
+export function createThumbnailHandlers(
+  deps: WorkerDependencies,
+): Pick<JobHandlers, "generate_thumbnail" | "sweep_pending_thumbnails"> {
+  const repository = new ThumbnailsRepository(deps.database.db);
+  const service = new ThumbnailService({
+    repository,
+    storage: deps.storage,
+    ffmpeg: deps.ffmpeg,
+    jobTimeoutMs: deps.settings.generate_thumbnail.timeoutMs,
+  });
+  return {
+    async generate_thumbnail({ materialId }, context) {
+      await service.generate(materialId, context);
+      return null;
+    },
+    async sweep_pending_thumbnails(_data, context) {
+      return { enqueued: await sweepPendingThumbnails({ repository, queues: deps.queues, logger: context.logger }) };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { MediaFacts, ThumbnailSubject, ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
+import { type ObjectStorage, StorageError } from "@learning-hub/storage";
+import type { Logger } from "pino";
+import {
+  type FfmpegBinaries,
+  MediaError,
+  type MediaErrorCode,
+  renderPdfThumbnail,
+  renderVideoThumbnail,
+} from "../media";
+import { JPEG_CONTENT_TYPE, placeholderKey, thumbnailKey } from "./thumbnail-keys";
+
+export interface ThumbnailServiceDependencies {
+  repository: ThumbnailsRepository;
+  storage: ObjectStorage;
+  ffmpeg: FfmpegBinaries;
+  /** The job's timeout; renders get most of it so their own timeout (with a storable reason) fires first. */
+  jobTimeoutMs: number;
+}
+
+export interface ThumbnailAttempt {
+  logger: Logger;
+  signal: AbortSignal;
+  /** A failure now is final: the row is marked failed before the error is rethrown. */
+  isFinalAttempt: boolean;
+}
+
+export type ThumbnailOutcome = "completed" | "already-completed" | "material-gone";
+
+interface RenderedThumbnail {
+  jpeg: Buffer;
+  facts: MediaFacts;
+}
+
+/**
+ * Failures that are the file's fault, so the row is marked failed (with the reason and the placeholder)
+ * once the attempts are used up. Anything else (storage or database down, no ffmpeg, shutdown) leaves the
+ * row pending for the sweep to re-enqueue later.
+ */
+const INPUT_FAULTS: ReadonlySet<MediaErrorCode> = new Set(["UNREADABLE_INPUT", "NO_FRAME", "TIMEOUT"]);
+
+/** Leaves a job this share of its timeout for reading the source and storing the result. */
+const RENDER_SHARE_OF_TIMEOUT = 0.9;
+const PDF_TIMEOUT_MS = 30_000;
+/** A presigned URL must outlive the render that reads it (ffmpeg re-requests ranges while seeking). */
+const MIN_PRESIGN_SECONDS = 15 * 60;
+
+/** The thumbnail rules; the `generate_thumbnail` job handler calls it. */
+export class ThumbnailService {
+  constructor(private readonly deps: ThumbnailServiceDependencies) {}
+
+  /**
+   * Renders, stores and records the thumbnail of one material. Safe to run twice: a completed material is
+   * left alone, and the object key is fixed. A material deleted before or during the render ends quietly
+   * and leaves no thumbnail object behind.
+   */
+  async generate(materialId: number, attempt: ThumbnailAttempt): Promise<ThumbnailOutcome> {
+    const { repository, storage } = this.deps;
+    const subject = await repository.findSubject(materialId);
+    if (!subject || subject.status === "hidden") {
+      attempt.logger.info({ materialId }, "material is gone; no thumbnail needed");
+      return "material-gone";
+    }
+    // Retried: the upload enqueues only after activating the row, so this is a brief race at most.
+    if (subject.status !== "active") throw new Error(`material ${materialId} is still ${subject.status}`);
+    if (subject.thumbnailStatus === "completed") {
+      attempt.logger.info({ materialId, thumbnailPath: subject.thumbnailPath }, "thumbnail already completed");
+      return "already-completed";
+    }
+
+    let rendered: RenderedThumbnail;
+    try {
+      rendered = await this.render(subject, attempt.signal);
+    } catch (error) {
+      if (attempt.isFinalAttempt && error instanceof MediaError && INPUT_FAULTS.has(error.code)) {
+        const marked = await repository.markFailed(materialId, error.reason, placeholderKey(subject.type));
+        attempt.logger.warn({ materialId, reason: error.reason, marked }, "thumbnail failed for good");
+      }
+      throw error;
+    }
+
+    const key = thumbnailKey(subject.uploaderId, subject.id);
+    await storage.putBuffer(key, rendered.jpeg, JPEG_CONTENT_TYPE);
+    if (!(await repository.markCompleted(materialId, key, rendered.facts))) {
+      // Deleted while rendering: its delete may already have run, so the object just stored is ours to remove.
+      await storage.remove(key);
+      attempt.logger.info({ materialId }, "material was deleted during the render; thumbnail discarded");
+      return "material-gone";
+    }
+    return "completed";
+  }
+
+  private async render(subject: ThumbnailSubject, signal: AbortSignal): Promise<RenderedThumbnail> {
+    const timeoutMs = Math.max(1_000, Math.floor(this.deps.jobTimeoutMs * RENDER_SHARE_OF_TIMEOUT));
+    if (subject.type === "video") {
+      // ffmpeg reads only the header and a few seconds around the seek point over HTTP ranges, instead of the
+      // whole file (see bench/thumbnails for presigned URL against download-first).
+      const expirySeconds = Math.max(MIN_PRESIGN_SECONDS, Math.ceil(this.deps.jobTimeoutMs / 1000));
+      const url = await this.deps.storage.presignedGetUrl(subject.filePath, expirySeconds);
+      const video = await renderVideoThumbnail(url, { binaries: this.deps.ffmpeg, signal, timeoutMs });
+      return {
+        jpeg: video.jpeg,
+        facts: {
+          durationSeconds: video.durationSeconds,
+          width: video.sourceWidth,
+          height: video.sourceHeight,
+          pageCount: null,
+        },
+      };
+    }
+    const source = await this.readSource(subject.filePath);
+    // pdfjs parses on the event loop, which also renews the job's lock: keep its budget short.
+    const pdf = await renderPdfThumbnail(source, { signal, timeoutMs: Math.min(timeoutMs, PDF_TIMEOUT_MS) });
+    return { jpeg: pdf.jpeg, facts: { durationSeconds: null, width: null, height: null, pageCount: pdf.pageCount } };
+  }
+
+  /** PDFs are at most 50 MiB (upload limit) and pdfjs wants them whole. */
+  private async readSource(key: string): Promise<Buffer> {
+    try {
+      return await this.deps.storage.getBuffer(key);
+    } catch (error) {
+      // A row whose file is missing cannot get better by retrying: the file's fault, like a corrupt one.
+      if (error instanceof StorageError && error.isNotFound) {
+        throw new MediaError("UNREADABLE_INPUT", "the material's file is missing from storage", { cause: error });
+      }
+      throw error;
+    }
+  }
+}

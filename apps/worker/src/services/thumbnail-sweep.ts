@@ -1,0 +1,62 @@
+import type { ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
+import {
+  addOptions,
+  type JobName,
+  type JobQueues,
+  type JobSettings,
+  Priority,
+  thumbnailJobId,
+} from "@learning-hub/queue";
+import type { Logger } from "pino";
+
+export const SWEEP_SCHEDULER_ID = "sweep_pending_thumbnails";
+const SWEEP_JOB_NAME: JobName = "sweep_pending_thumbnails";
+const SWEEP_EVERY_MS = 5 * 60_000;
+/** A material activated this recently is left to its upload, which enqueues it at upload priority itself. */
+const SWEEP_GRACE_SECONDS = 120;
+/** Per run; the next run takes the rest, so one sweep never floods the queue. */
+const SWEEP_BATCH = 500;
+
+export interface ThumbnailSweepDependencies {
+  repository: ThumbnailsRepository;
+  queues: JobQueues;
+  logger: Logger;
+}
+
+/** Job states after which a job id no longer stands for a job that will run. */
+const FINISHED_STATES = new Set(["completed", "failed"]);
+
+/**
+ * Re-enqueues active materials whose thumbnail is still pending and that have no job waiting or running
+ * (e.g. Redis was down at upload time, or a job failed for a reason that was not the file's). Uses the
+ * backfill priority so fresh uploads go first. Returns how many jobs it added.
+ */
+export async function sweepPendingThumbnails(deps: ThumbnailSweepDependencies): Promise<number> {
+  const ids = await deps.repository.listPendingActive(SWEEP_GRACE_SECONDS, SWEEP_BATCH);
+  let enqueued = 0;
+  for (const materialId of ids) {
+    const existing = await deps.queues.thumbnails.getJob(thumbnailJobId(materialId));
+    if (existing) {
+      // A kept finished job would make `add` with the same id a no-op, so it goes first.
+      if (!FINISHED_STATES.has(await existing.getState())) continue;
+      await existing.remove();
+    }
+    await deps.queues.enqueueThumbnail(materialId, Priority.backfill);
+    enqueued++;
+  }
+  if (enqueued > 0) deps.logger.info({ enqueued, pending: ids.length }, "re-enqueued pending thumbnails");
+  return enqueued;
+}
+
+/** Creates or updates the repeatable sweep; every worker calls it at start-up (an upsert, so one schedule). */
+export async function scheduleThumbnailSweep(queues: JobQueues, settings: JobSettings): Promise<void> {
+  await queues.maintenance.upsertJobScheduler(
+    SWEEP_SCHEDULER_ID,
+    { every: SWEEP_EVERY_MS },
+    {
+      name: SWEEP_JOB_NAME,
+      data: {},
+      opts: { ...addOptions(settings), removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+    },
+  );
+}
