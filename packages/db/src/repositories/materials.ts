@@ -62,20 +62,30 @@ export class MaterialsRepository {
 
   /**
    * One page of active materials, ordered by the sort column then id in the
-   * same direction (a total order, so pages never overlap or skip). Each order
-   * walks its partial index forwards or backwards; `isLiked` is a primary-key
-   * probe per row of the page, so the page costs one query whatever its size.
+   * same direction (a total order, so pages never overlap or skip).
+   *
+   * A deferred join: the inner query pages through the sort order's partial
+   * index alone (an index-only scan, forwards for asc, backwards for desc, no
+   * sort), and only the page's rows are then fetched, joined to their
+   * uploader and probed for the viewer's like (a primary-key lookup each).
+   * One query per page whatever its size or depth.
    */
   listActive(query: MaterialListQuery) {
     const direction = query.sortOrder === "asc" ? asc : desc;
-    return this.db
-      .select(catalogueColumns(query.viewerId))
+    const page = this.db
+      .select({ id: materials.id, sortKey: sortColumns[query.sortBy] })
       .from(materials)
-      .innerJoin(users, eq(users.id, materials.uploaderId))
       .where(this.activeFilter(query.type))
       .orderBy(direction(sortColumns[query.sortBy]), direction(materials.id))
       .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize);
+      .offset((query.page - 1) * query.pageSize)
+      .as("page");
+    return this.db
+      .select(catalogueColumns(query.viewerId))
+      .from(page)
+      .innerJoin(materials, eq(materials.id, page.id))
+      .innerJoin(users, eq(users.id, materials.uploaderId))
+      .orderBy(direction(page.sortKey), direction(page.id));
   }
 
   async countActive(type?: MaterialType): Promise<number> {
