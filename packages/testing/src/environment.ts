@@ -2,10 +2,9 @@ import { randomBytes } from "node:crypto";
 import { type Config, loadConfig } from "@learning-hub/config";
 import { createDatabase, type DatabaseHandle } from "@learning-hub/db";
 import { createStorage, type ObjectStorage } from "@learning-hub/storage";
-import postgres from "postgres";
 import { inject } from "vitest";
 import "./provided-context";
-import { TEMPLATE_DATABASE, TEST_POSTGRES_ADMIN_URL, TEST_REDIS_URL, testDatabaseUrl } from "./constants";
+import { adminQuery, TEST_REDIS_URL, testDatabaseUrl } from "./constants";
 
 export interface TestEnvironment {
   config: Config;
@@ -22,12 +21,7 @@ export interface TestEnvironment {
 export async function createTestEnvironment(overrides: Record<string, string> = {}): Promise<TestEnvironment> {
   const id = randomBytes(5).toString("hex");
   const databaseName = `lh_test_${id}`;
-  const admin = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${databaseName} template ${TEMPLATE_DATABASE}`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(`create database ${databaseName} template ${inject("templateDatabase")}`);
   const config = loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
@@ -51,12 +45,7 @@ export async function createTestEnvironment(overrides: Record<string, string> = 
     storage,
     async dispose() {
       await database.close();
-      const dropper = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
-      try {
-        await dropper.unsafe(`drop database if exists ${databaseName} with (force)`);
-      } finally {
-        await dropper.end();
-      }
+      await adminQuery(`drop database if exists ${databaseName} with (force)`);
     },
   };
 }

@@ -2,6 +2,7 @@
 declare module "vitest" {
   export interface ProvidedContext {
     s3Endpoint: string;
+    templateDatabase: string;
   }
 }
 
