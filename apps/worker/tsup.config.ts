@@ -2,7 +2,8 @@ import { cpSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 // One ESM bundle of the worker with the workspace packages (TypeScript sources) inlined;
-// npm packages stay external and come from the deployed node_modules.
+// npm packages stay external and come from the deployed node_modules, so package.json must list every
+// one the bundle imports, those of the workspace packages included (infra/test/bundle-dependencies.test.ts).
 export default defineConfig({
   entry: ["src/main.ts"],
   format: "esm",

@@ -17,9 +17,9 @@ COPY . .
 RUN pnpm install --offline --frozen-lockfile --filter "@learning-hub/worker..."
 # tsup inlines the workspace packages into dist/main.js and copies the migrations to apps/worker/drizzle.
 RUN pnpm --filter @learning-hub/worker build
-# --legacy: pnpm 10 otherwise insists on inject-workspace-packages. The hoisted layout puts the npm
-# dependencies of the inlined workspace packages (drizzle-orm, postgres, minio...) where the bundle finds them.
-RUN pnpm --filter @learning-hub/worker deploy --legacy --prod --offline --config.node-linker=hoisted /out
+# --legacy: pnpm 10 otherwise insists on inject-workspace-packages. The app's package.json declares every
+# npm package the bundle imports, those of the inlined workspace packages included (infra/test checks it).
+RUN pnpm --filter @learning-hub/worker deploy --legacy --prod --offline /out
 
 # ---- runtime: Node, ffmpeg, a CJK font, the bundle, the migrations and production node_modules
 FROM node:20-bookworm-slim AS runtime
