@@ -11,8 +11,10 @@ import { rateLimitPlugin } from "./plugins/rate-limit";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
+import { uploadRoutes } from "./routes/upload";
 import { ErrorEnvelope } from "./schemas/common";
 import { materialSchemas } from "./schemas/material";
+import { uploadSchemas } from "./schemas/upload";
 import { createServices } from "./services";
 
 /** 1 MiB for JSON bodies; uploads stream through multipart with their own limits. */
@@ -35,6 +37,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.addSchema(ErrorEnvelope);
   for (const schema of materialSchemas) app.addSchema(schema);
+  for (const schema of uploadSchemas) app.addSchema(schema);
 
   await app.register(errorHandlerPlugin);
   await app.register(openApiPlugin, { config: deps.config });
@@ -47,6 +50,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(healthRoutes, { health: services.health });
   await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });
   app.addHook("onClose", () => services.catalogue.close());
+  await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
   await app.register(authRoutes, { auth: services.auth, rateLimit: deps.config.rateLimit });
 
   return app;

@@ -3,6 +3,7 @@ import type { AppDependencies } from "../dependencies";
 import { createAuthService } from "./auth-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
+import { createUploadService } from "./upload-service";
 
 /** Composition root of the services; routes receive what they need from here. */
 export function createServices(deps: AppDependencies, jwt: JWT) {
@@ -10,6 +11,7 @@ export function createServices(deps: AppDependencies, jwt: JWT) {
     health: new HealthService(deps.config, deps.database),
     auth: createAuthService(deps.database.db, jwt, deps.config),
     catalogue: createCatalogueService(deps),
+    upload: createUploadService(deps),
   };
 }
 

@@ -1,0 +1,309 @@
+import { pipeline, type Readable } from "node:stream";
+import type { MaterialRow, MaterialStatus } from "@learning-hub/db";
+import { type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
+import type { JobQueues } from "@learning-hub/queue";
+import { ByteCounter, type ObjectStorage } from "@learning-hub/storage";
+import type { FastifyBaseLogger } from "fastify";
+import type { AppDependencies } from "../dependencies";
+import { AppError, forbidden, notFound, validationError } from "../errors/app-error";
+import { createLogger } from "../logger";
+import { type Material, toMaterialResponse } from "../schemas/material";
+import type { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
+import { detectUploadFormat, SNIFF_BYTES, type UploadFormat } from "./file-type";
+import { materialObjectKey, PLACEHOLDER_PREFIX, safeFileName, thumbnailObjectKey } from "./object-key";
+import { readHead, SourceStreamError } from "./stream-head";
+import { type FormFieldPart, UploadForm } from "./upload-form";
+
+const MiB = 1024 * 1024;
+
+/** One part of a multipart form, as the route hands it over (shaped like @fastify/multipart's parts). */
+export type UploadPart =
+  | ({ type: "field" } & FormFieldPart)
+  | { type: "file"; fieldname: string; filename: string; file: Readable };
+
+export interface UploadTuning {
+  /** Part size of the multipart upload to storage. */
+  partSizeBytes: number;
+  /** Parts uploading at once; memory per upload is about `partSizeBytes * (maxPartsInFlight + 1)`. */
+  maxPartsInFlight: number;
+  /** How long the request waits for Redis to take the thumbnail job before leaving it to the sweep. */
+  enqueueTimeoutMs: number;
+}
+
+export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
+  partSizeBytes: 8 * MiB,
+  maxPartsInFlight: 3,
+  enqueueTimeoutMs: 2_000,
+};
+
+/** Attempts at a free object key: the plain one, then with random suffixes. */
+const KEY_ATTEMPTS = 5;
+
+const STATUS_PROGRESS: Record<MaterialStatus, { progress: number; message: string }> = {
+  processing: { progress: 50, message: "Upload in progress" },
+  active: { progress: 100, message: "Upload complete and ready" },
+  hidden: { progress: 100, message: "Material has been deleted" },
+};
+
+export interface Viewer {
+  id: number;
+  isAdmin: boolean;
+}
+
+/** The row and object of a file stored for a form that is not finished yet. */
+interface StoredFile {
+  row: MaterialRow;
+  size: number;
+}
+
+type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail">;
+type BytesStoredListener = (bytes: number) => void;
+
+const uploadFailed = (cause: unknown) => new AppError(500, "UPLOAD_FAILED", "Upload failed", {}, { cause });
+const materialNotFound = () => notFound("Material not found");
+
+/**
+ * Streamed uploads into object storage, their status, and their deletion.
+ *
+ * An upload's row is created `processing` before its bytes stream to their
+ * final key, and becomes `active` only once the object is stored and the form
+ * is complete and valid. Every failure before that (bad type, too large, bad
+ * fields after the file, the client gone, storage or database errors) removes
+ * both the row and the object before the error leaves this service.
+ */
+export class UploadService {
+  readonly #bytesStored = new Set<BytesStoredListener>();
+
+  constructor(
+    private readonly uploads: UploadsRepository,
+    private readonly storage: ObjectStorage,
+    private readonly queues: ThumbnailQueue,
+    private readonly logger: FastifyBaseLogger,
+    private readonly tuning: UploadTuning = DEFAULT_UPLOAD_TUNING,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Calls `listener` with the size of each stored upload (e.g. for a byte counter metric); returns an unsubscribe. */
+  onBytesStored(listener: BytesStoredListener): () => void {
+    this.#bytesStored.add(listener);
+    return () => this.#bytesStored.delete(listener);
+  }
+
+  /**
+   * Reads the form part by part. Errors of the request body itself come out
+   * as `SourceStreamError` (the route knows what its parser's errors mean);
+   * rule violations as `AppError`; anything else as 500 `UPLOAD_FAILED`.
+   */
+  async upload(uploaderId: number, parts: AsyncIterable<UploadPart>): Promise<Material> {
+    const form = new UploadForm();
+    let stored: StoredFile | undefined;
+    try {
+      for await (const part of sourceErrorsMarked(parts)) {
+        if (part.type === "field") {
+          form.add(part);
+          continue;
+        }
+        if (stored || part.fieldname !== "file") {
+          part.file.destroy();
+          throw validationError([{ field: part.fieldname, reason: "unexpected file: send one file, as `file`" }]);
+        }
+        const early = form.problems();
+        if (early.length > 0) {
+          part.file.destroy();
+          throw validationError(early);
+        }
+        stored = await this.#storeFile(uploaderId, part, form);
+      }
+      const problems = form.finalProblems(stored !== undefined);
+      if (!stored || problems.length > 0) throw validationError(problems);
+      return await this.#complete(stored, form);
+    } catch (error) {
+      if (stored) await this.#discard(stored.row);
+      throw error instanceof AppError || error instanceof SourceStreamError ? error : uploadFailed(error);
+    }
+  }
+
+  async status(materialId: number, viewer: Viewer): Promise<UploadStatusResponse> {
+    const state = await this.#stateFor(materialId, viewer);
+    return {
+      material_id: state.id,
+      status: state.status,
+      ...STATUS_PROGRESS[state.status],
+      thumbnail_path: state.thumbnailPath,
+      has_thumbnail: hasThumbnail(state),
+    };
+  }
+
+  async thumbnailStatus(materialId: number, viewer: Viewer): Promise<ThumbnailStatusResponse> {
+    const state = await this.#stateFor(materialId, viewer);
+    return {
+      material_id: state.id,
+      thumbnail_status: state.thumbnailStatus,
+      thumbnail_path: state.thumbnailPath,
+      has_thumbnail: hasThumbnail(state),
+    };
+  }
+
+  /**
+   * Removes the file and its thumbnail from storage for good, then hides the
+   * row. Objects go first so that a storage failure leaves a row the owner can
+   * delete again; shared placeholder images are never removed.
+   */
+  async remove(materialId: number, userId: number): Promise<void> {
+    const state = await this.uploads.findState(materialId);
+    if (!state) throw materialNotFound();
+    if (state.uploaderId !== userId) throw forbidden("Only the uploader can delete this material");
+    if (state.status === "hidden") throw alreadyDeleted();
+    if (state.status === "processing") {
+      throw new AppError(400, "INVALID_STATUS", "The upload is still in progress", { status: state.status });
+    }
+    const keys = [state.filePath, thumbnailObjectKey(state.uploaderId, state.id), state.thumbnailPath].filter(
+      (key): key is string => key !== null && !key.startsWith(PLACEHOLDER_PREFIX),
+    );
+    const removal = await this.storage.removeMany(keys);
+    if (removal.errors.length > 0) {
+      throw new Error(`Could not remove objects of material ${materialId}: ${JSON.stringify(removal.errors)}`);
+    }
+    if (!(await this.uploads.hide(materialId))) throw alreadyDeleted();
+  }
+
+  async #stateFor(materialId: number, viewer: Viewer): Promise<UploadState> {
+    const state = await this.uploads.findState(materialId);
+    if (!state) throw materialNotFound();
+    if (state.uploaderId !== viewer.id && !viewer.isAdmin) {
+      throw forbidden("Only the uploader or an admin can see this upload");
+    }
+    return state;
+  }
+
+  /** Checks the type, creates the `processing` row and streams the file to its key; cleans up after itself. */
+  async #storeFile(
+    uploaderId: number,
+    part: Extract<UploadPart, { type: "file" }>,
+    form: UploadForm,
+  ): Promise<StoredFile> {
+    const { head, stream } = await readHead(part.file, SNIFF_BYTES);
+    let row: MaterialRow | undefined;
+    try {
+      const format = detectUploadFormat(part.filename, head);
+      if (!format) {
+        throw new AppError(415, "UNSUPPORTED_FILE_TYPE", "Only mp4 and webm videos and pdf documents are accepted", {
+          filename: part.filename,
+        });
+      }
+      row = await this.#createRow(uploaderId, part.filename, format, form);
+      const counter = new ByteCounter({ maxBytes: format.maxBytes, createLimitError: () => fileTooLarge(format) });
+      // Errors travel both ways as destroy(): a source failure fails the counter (and so the upload), the limit stops the source.
+      pipeline(stream, counter, () => {});
+      const { size } = await this.storage.putStream(row.filePath, counter, {
+        contentType: format.contentType,
+        partSizeBytes: this.tuning.partSizeBytes,
+        maxPartsInFlight: this.tuning.maxPartsInFlight,
+      });
+      return { row, size };
+    } catch (error) {
+      stream.destroy();
+      if (row) await this.#discard(row);
+      throw error;
+    }
+  }
+
+  /** The `processing` row, at `materials/{user}/{time}_{name}` or, when that key is taken, a suffixed one. */
+  async #createRow(uploaderId: number, filename: string, format: UploadFormat, form: UploadForm): Promise<MaterialRow> {
+    const startedAt = this.now();
+    const safeName = safeFileName(filename, format.name);
+    for (let attempt = 0; attempt < KEY_ATTEMPTS; attempt++) {
+      const row = await this.uploads.insertProcessing({
+        uploaderId,
+        // The title may still be on its way (after the file); the safe name holds its place meanwhile.
+        title: form.title ?? safeName,
+        description: form.description,
+        type: format.type,
+        fileFormat: format.name,
+        filePath: materialObjectKey(uploaderId, startedAt, safeName, attempt > 0),
+      });
+      if (row) return row;
+    }
+    throw new Error(`No free object key for ${safeName} after ${KEY_ATTEMPTS} attempts`);
+  }
+
+  async #complete(stored: StoredFile, form: UploadForm): Promise<Material> {
+    const row = await this.uploads.activate(stored.row.id, {
+      title: form.title ?? stored.row.title,
+      description: form.description,
+      fileSize: stored.size,
+    });
+    if (!row) throw new Error(`Material ${stored.row.id} stopped being processing during its upload`);
+    for (const listener of this.#bytesStored) listener(stored.size);
+    await this.#enqueueThumbnail(row.id);
+    return toMaterialResponse(row);
+  }
+
+  /**
+   * The upload has succeeded whatever happens here: when Redis is down the
+   * material keeps `thumbnail_status` `pending` and the periodic
+   * `sweep_pending_thumbnails` job enqueues it later.
+   */
+  async #enqueueThumbnail(materialId: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("Timed out")), this.tuning.enqueueTimeoutMs);
+    });
+    const enqueued = this.queues.enqueueThumbnail(materialId);
+    enqueued.catch(() => {}); // when the timeout wins, a later rejection is expected and already logged below
+    try {
+      await Promise.race([enqueued, timeout]);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, materialId },
+        "Could not enqueue the thumbnail job; the pending-thumbnail sweep will enqueue it",
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Best effort, both at once: what is left (a stale row, an orphan object) the cleanup job removes. */
+  async #discard(row: MaterialRow): Promise<void> {
+    const [object, record] = await Promise.allSettled([
+      this.storage.remove(row.filePath),
+      this.uploads.deleteProcessing(row.id),
+    ]);
+    if (object.status === "rejected") {
+      this.logger.error({ err: object.reason, key: row.filePath }, "Could not remove the object of a failed upload");
+    }
+    if (record.status === "rejected") {
+      this.logger.error({ err: record.reason, materialId: row.id }, "Could not remove the row of a failed upload");
+    }
+  }
+}
+
+const alreadyDeleted = () => new AppError(400, "ALREADY_DELETED", "Material is already deleted");
+
+const fileTooLarge = (format: UploadFormat) =>
+  new AppError(413, "FILE_TOO_LARGE", `A ${format.name} file may be at most ${format.maxBytes} bytes`, {
+    max_bytes: format.maxBytes,
+  });
+
+/** A generated thumbnail exists; a failed one shows the type's placeholder, which is not the material's own. */
+const hasThumbnail = (state: UploadState): boolean =>
+  state.thumbnailStatus === "completed" && state.thumbnailPath !== null;
+
+/** Errors of the form's iterator are errors of the request body. */
+async function* sourceErrorsMarked<T>(parts: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* parts;
+  } catch (error) {
+    throw error instanceof SourceStreamError ? error : new SourceStreamError(error);
+  }
+}
+
+export function createUploadService(deps: AppDependencies, tuning: UploadTuning = DEFAULT_UPLOAD_TUNING) {
+  return new UploadService(
+    new UploadsRepository(deps.database.db),
+    deps.storage,
+    deps.queues,
+    deps.logger ?? createLogger(deps.config),
+    tuning,
+  );
+}

@@ -1,0 +1,87 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { type MaterialRow, type MaterialStatus, type MaterialType, materials, type ThumbnailStatus } from "../schema";
+
+export interface NewUpload {
+  uploaderId: number;
+  title: string;
+  description: string | null;
+  type: MaterialType;
+  fileFormat: string;
+  filePath: string;
+}
+
+export interface UploadCompletion {
+  title: string;
+  description: string | null;
+  fileSize: number;
+}
+
+/** What the upload status endpoints and the delete need to know about a material. */
+export interface UploadState {
+  id: number;
+  uploaderId: number;
+  status: MaterialStatus;
+  filePath: string;
+  thumbnailPath: string | null;
+  thumbnailStatus: ThumbnailStatus;
+}
+
+/** The life of an upload's row: `processing` while streaming, then `active`, or gone on failure. */
+export class UploadsRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Inserts the `processing` row. `undefined` when another material already
+   * uses `filePath`: the unique index decides atomically which upload owns a
+   * key, so the caller retries with another key instead of overwriting.
+   */
+  async insertProcessing(upload: NewUpload): Promise<MaterialRow | undefined> {
+    const [row] = await this.db
+      .insert(materials)
+      .values({ ...upload, status: "processing", fileSize: 0 })
+      .onConflictDoNothing({ target: materials.filePath })
+      .returning();
+    return row;
+  }
+
+  /** `processing` -> `active`; `undefined` when the row is no longer processing (or gone). */
+  async activate(id: number, completion: UploadCompletion): Promise<MaterialRow | undefined> {
+    const [row] = await this.db
+      .update(materials)
+      .set({ ...completion, status: "active", updatedAt: sql`now()` })
+      .where(and(eq(materials.id, id), eq(materials.status, "processing")))
+      .returning();
+    return row;
+  }
+
+  /** Removes the row of a failed upload (never one that became active). */
+  async deleteProcessing(id: number): Promise<void> {
+    await this.db.delete(materials).where(and(eq(materials.id, id), eq(materials.status, "processing")));
+  }
+
+  async findState(id: number): Promise<UploadState | undefined> {
+    const [row] = await this.db
+      .select({
+        id: materials.id,
+        uploaderId: materials.uploaderId,
+        status: materials.status,
+        filePath: materials.filePath,
+        thumbnailPath: materials.thumbnailPath,
+        thumbnailStatus: materials.thumbnailStatus,
+      })
+      .from(materials)
+      .where(eq(materials.id, id));
+    return row;
+  }
+
+  /** Sets `hidden`; false when it already was, so of two concurrent deletes only one succeeds. */
+  async hide(id: number): Promise<boolean> {
+    const hidden = await this.db
+      .update(materials)
+      .set({ status: "hidden", updatedAt: sql`now()` })
+      .where(and(eq(materials.id, id), ne(materials.status, "hidden")))
+      .returning({ id: materials.id });
+    return hidden.length > 0;
+  }
+}
