@@ -1,4 +1,15 @@
 export * from "./contracts";
 export { JobQueues, type QueueOptions } from "./queues";
 export { createClientConnection, createWorkerConnection } from "./redis";
+export {
+  applySchedule,
+  type DesiredSchedule,
+  findScheduledJob,
+  nextRunTime,
+  SCHEDULED_JOBS,
+  type ScheduleChange,
+  type ScheduledJobDefinition,
+  schedulerChangedChannel,
+  schedulerQueue,
+} from "./schedulers";
 export { addOptions, type JobSettings, jobSettings } from "./settings";

@@ -1,0 +1,147 @@
+import type { CleanupRepository, StaleUpload } from "@learning-hub/db/repositories/cleanup";
+import type { CleanupOutcome, CleanupParams } from "@learning-hub/queue";
+import { type ObjectStorage, StorageError } from "@learning-hub/storage";
+
+/** Where uploads and thumbnails live; the only prefixes cleanup ever deletes from (never `placeholders/`). */
+export const CLEANABLE_PREFIXES = ["materials/", "thumbnails/"] as const;
+
+/** Keys per database look-up and per delete request. */
+const BATCH_SIZE = 500;
+
+export const isCleanableKey = (key: string): boolean => CLEANABLE_PREFIXES.some((prefix) => key.startsWith(prefix));
+
+export interface CleanupServiceOptions {
+  repository: CleanupRepository;
+  storage: ObjectStorage;
+  /** Objects younger than this are never orphans: an upload or thumbnail may be about to reference them. */
+  orphanGraceMinutes: number;
+  /** The clock; tests move it instead of backdating objects. */
+  now?: () => Date;
+}
+
+interface Tally {
+  cleanedRecords: number;
+  cleanedFiles: number;
+  errors: string[];
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Removes uploads that never finished (rows still `processing` past their
+ * maximum age, with their objects) and orphaned objects (no row references
+ * them and they are past the grace period). A failure on one object is
+ * recorded in `errors` and the run goes on; a database failure fails the run.
+ */
+export class CleanupService {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: CleanupServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async run(params: CleanupParams, signal?: AbortSignal): Promise<CleanupOutcome> {
+    const started = performance.now();
+    const tally: Tally = { cleanedRecords: 0, cleanedFiles: 0, errors: [] };
+    if (params.cleanupProcessing) await this.removeStaleUploads(params.maxAgeMinutes, tally, signal);
+    if (params.cleanupOrphans) await this.removeOrphans(tally, signal);
+    const durationSeconds = Math.round(performance.now() - started) / 1000;
+    return { ...tally, durationSeconds };
+  }
+
+  private async removeStaleUploads(maxAgeMinutes: number, tally: Tally, signal?: AbortSignal): Promise<void> {
+    const { repository } = this.options;
+    const cutoff = new Date(this.now().getTime() - maxAgeMinutes * 60_000);
+    for (;;) {
+      const stale = await repository.findStaleUploads(cutoff, BATCH_SIZE);
+      if (stale.length === 0) return;
+      for (const upload of stale) {
+        signal?.throwIfAborted();
+        // Row first: if the upload finished meanwhile, the row stays and so do its objects.
+        const deleted = await repository.deleteStaleUpload(upload.id, cutoff);
+        if (!deleted) continue;
+        tally.cleanedRecords += 1;
+        await this.removeObjectsOf(deleted, tally);
+      }
+    }
+  }
+
+  /** The objects of a deleted row, unless another row references them too. */
+  private async removeObjectsOf(upload: StaleUpload, tally: Tally): Promise<void> {
+    const keys = [upload.filePath, upload.thumbnailPath].filter(
+      (key): key is string => key !== null && isCleanableKey(key),
+    );
+    const shared = await this.options.repository.referencedKeys(keys);
+    for (const key of keys) {
+      if (shared.has(key)) continue;
+      try {
+        // An upload cut off mid-stream has no object yet; only objects that existed are counted.
+        if ((await this.options.storage.stat(key)) === null) continue;
+        await this.options.storage.remove(key);
+        tally.cleanedFiles += 1;
+      } catch (error) {
+        tally.errors.push(`${key}: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  private async removeOrphans(tally: Tally, signal?: AbortSignal): Promise<void> {
+    const cutoff = this.now().getTime() - this.options.orphanGraceMinutes * 60_000;
+    const candidates: string[] = [];
+    for (const prefix of CLEANABLE_PREFIXES) {
+      await this.collectUnreferenced(prefix, cutoff, candidates, tally, signal);
+    }
+    for (let offset = 0; offset < candidates.length; offset += BATCH_SIZE) {
+      signal?.throwIfAborted();
+      await this.removeIfStillUnreferenced(candidates.slice(offset, offset + BATCH_SIZE), tally);
+    }
+  }
+
+  /** First look: objects past the grace period that no row referenced while the listing went by. */
+  private async collectUnreferenced(
+    prefix: string,
+    cutoffMs: number,
+    into: string[],
+    tally: Tally,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { repository, storage } = this.options;
+    let page: string[] = [];
+    const flush = async () => {
+      const referenced = await repository.referencedKeys(page);
+      into.push(...page.filter((key) => !referenced.has(key)));
+      page = [];
+    };
+    try {
+      for await (const object of storage.list(prefix)) {
+        signal?.throwIfAborted();
+        if (object.lastModified.getTime() > cutoffMs || !isCleanableKey(object.key)) continue;
+        page.push(object.key);
+        if (page.length >= BATCH_SIZE) await flush();
+      }
+    } catch (error) {
+      // A listing that breaks off loses only the rest of this prefix; the database failing fails the run.
+      if (!(error instanceof StorageError)) throw error;
+      tally.errors.push(`listing ${prefix}: ${error.message}`);
+    }
+    await flush();
+  }
+
+  /**
+   * Second look, right before deleting: a row created since the first look
+   * (an upload registers its row before streaming) saves its object.
+   */
+  private async removeIfStillUnreferenced(keys: string[], tally: Tally): Promise<void> {
+    const referenced = await this.options.repository.referencedKeys(keys);
+    const orphans = keys.filter((key) => !referenced.has(key));
+    if (orphans.length === 0) return;
+    try {
+      const result = await this.options.storage.removeMany(orphans);
+      tally.cleanedFiles += result.removed;
+      for (const failure of result.errors) tally.errors.push(`${failure.key}: ${failure.message}`);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      tally.errors.push(`removing ${orphans.length} objects: ${error.message}`);
+    }
+  }
+}

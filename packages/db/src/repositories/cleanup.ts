@@ -1,0 +1,58 @@
+import { and, eq, inArray, lt, or } from "drizzle-orm";
+import type { Database } from "../client";
+import { materials } from "../schema";
+
+/** A row left in `processing` by an upload that never finished, with the objects it may have written. */
+export interface StaleUpload {
+  id: number;
+  filePath: string;
+  thumbnailPath: string | null;
+}
+
+const staleColumns = { id: materials.id, filePath: materials.filePath, thumbnailPath: materials.thumbnailPath };
+
+/** Queries of the cleanup job: stale uploads and which object keys rows still reference. */
+export class CleanupRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Up to `limit` rows still `processing` that were created before `cutoff`, oldest first. */
+  findStaleUploads(cutoff: Date, limit: number): Promise<StaleUpload[]> {
+    return this.db
+      .select(staleColumns)
+      .from(materials)
+      .where(and(eq(materials.status, "processing"), lt(materials.createdAt, cutoff)))
+      .orderBy(materials.createdAt, materials.id)
+      .limit(limit);
+  }
+
+  /**
+   * Deletes the row only if it is still a stale upload, so an upload that
+   * finished since it was found keeps its row (and the caller its objects).
+   */
+  async deleteStaleUpload(id: number, cutoff: Date): Promise<StaleUpload | undefined> {
+    const [deleted] = await this.db
+      .delete(materials)
+      .where(and(eq(materials.id, id), eq(materials.status, "processing"), lt(materials.createdAt, cutoff)))
+      .returning(staleColumns);
+    return deleted;
+  }
+
+  /**
+   * The keys among `keys` that some row references as its file or thumbnail,
+   * whatever its status: hidden rows still own their files.
+   */
+  async referencedKeys(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db
+      .select({ filePath: materials.filePath, thumbnailPath: materials.thumbnailPath })
+      .from(materials)
+      .where(or(inArray(materials.filePath, keys), inArray(materials.thumbnailPath, keys)));
+    const wanted = new Set(keys);
+    const referenced = new Set<string>();
+    for (const row of rows) {
+      if (wanted.has(row.filePath)) referenced.add(row.filePath);
+      if (row.thumbnailPath !== null && wanted.has(row.thumbnailPath)) referenced.add(row.thumbnailPath);
+    }
+    return referenced;
+  }
+}
