@@ -177,4 +177,10 @@ describe("generate_thumbnail", () => {
     expect(second.row).toEqual(first.row);
     expect(await harness.env.storage.getBuffer(second.row.thumbnailPath ?? "")).toEqual(firstBytes);
   });
+
+  it("schedules the pending-thumbnail sweep at start-up", async () => {
+    const scheduler = await harness.queues.maintenance.getJobScheduler("sweep_pending_thumbnails");
+    expect(scheduler?.name).toBe("sweep_pending_thumbnails");
+    expect(scheduler?.every).toBe(5 * 60_000);
+  });
 });
