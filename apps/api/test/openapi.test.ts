@@ -38,4 +38,12 @@ describe("OpenAPI", () => {
 });
 
 /** Every route of the contract; grows as features land. */
-const EXPECTED_ROUTES = ["GET /health", "GET /api/v1/health/db"];
+const EXPECTED_ROUTES = [
+  "GET /health",
+  "GET /api/v1/health/db",
+  "POST /api/v1/auth/register",
+  "POST /api/v1/auth/login",
+  "GET /api/v1/auth/me",
+  "POST /api/v1/auth/refresh",
+  "POST /api/v1/auth/logout",
+];

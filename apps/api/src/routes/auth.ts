@@ -5,7 +5,7 @@ import { errorResponses } from "../schemas/common";
 import { toUserProfile, UserProfile } from "../schemas/user";
 import type { AuthService } from "../services/auth-service";
 
-const Email = Type.String({ format: "email", maxLength: 320, examples: ["[email protected]"] });
+const Email = Type.String({ format: "email", maxLength: 320, examples: ["user@example.com"] });
 
 const RegisterBody = Type.Object({
   email: Email,

@@ -27,7 +27,11 @@ describe("rate limiting", () => {
     });
 
     const login = (t: TestApp) =>
-      t.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email: "nobody@example.com", password: "whatever-1" } });
+      t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        payload: { email: "nobody@example.com", password: "whatever-1" },
+      });
 
     it("login: the stricter limit holds across processes; then 429 RATE_LIMIT_EXCEEDED with Retry-After", async () => {
       expect((await login(a)).statusCode).toBe(401);
