@@ -27,6 +27,18 @@ export async function createWorkerHarness(
   logger: Logger = pino({ level: "silent" }),
 ): Promise<WorkerHarness> {
   const env = await createTestEnvironment(overrides);
+  const harness = workerHarnessOn(env, logger);
+  return {
+    ...harness,
+    async close() {
+      await harness.close();
+      await env.dispose();
+    },
+  };
+}
+
+/** A worker on an environment someone else owns (e.g. a test app's); `close` leaves the environment alone. */
+export function workerHarnessOn(env: TestEnvironment, logger: Logger = pino({ level: "silent" })): WorkerHarness {
   const { config } = env;
   const connection = createWorkerConnection(config.redis.url);
   const settings = jobSettings(config);
@@ -64,7 +76,6 @@ export async function createWorkerHarness(
       await Promise.all(queues.all().map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
       await queues.close();
       connection.disconnect();
-      await env.dispose();
     },
   };
 }
