@@ -48,7 +48,7 @@ for (const type of [undefined, "pdf"] as const) {
   for (const sortBy of ["created_at", "view_count", "like_count"] as MaterialSortBy[]) {
     for (const sortOrder of ["desc", "asc"] as SortOrder[]) {
       for (const page of [1, 50]) {
-        const query = repository.listActive({ page, pageSize: PAGE_SIZE, sortBy, sortOrder, type, viewerId }).toSQL();
+        const query = repository.listActiveStatement({ page, pageSize: PAGE_SIZE, sortBy, sortOrder, type, viewerId });
         const column = { created_at: "created", view_count: "views", like_count: "likes" }[sortBy];
         const index = new RegExp(
           `Index (Only )?Scan( Backward)? using materials_active_${type ? "type_" : ""}${column}_idx`,

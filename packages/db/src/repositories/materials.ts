@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, getTableColumns, inArray, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray, ne, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { likes, type MaterialRow, type MaterialStatus, type MaterialType, materials, users } from "../schema";
 
@@ -44,20 +44,52 @@ const sortColumns = {
  */
 const isActive = sql`${materials.status} = 'active'`;
 
-const likedBy = (viewerId: number | undefined): SQL<boolean> =>
+/** A bound value, or a placeholder filled when a prepared query runs. */
+type Bound<T> = T | Placeholder;
+
+const likedBy = (viewerId: Bound<number> | undefined): SQL<boolean> =>
   viewerId === undefined
     ? sql<boolean>`false`
     : sql<boolean>`exists (select 1 from ${likes} where ${likes.userId} = ${viewerId} and ${likes.materialId} = ${materials.id})`;
 
-const catalogueColumns = (viewerId: number | undefined) => ({
+const catalogueColumns = (viewerId: Bound<number> | undefined) => ({
   ...getTableColumns(materials),
   uploaderName: users.name,
   uploaderAvatar: users.avatarUrl,
   isLiked: likedBy(viewerId),
 });
 
+/** What varies a list query's text; everything else is a bind parameter. */
+interface ListShape {
+  sortBy: MaterialSortBy;
+  sortOrder: SortOrder;
+  typed: boolean;
+  signedIn: boolean;
+}
+
+interface ListValues {
+  limit: Bound<number>;
+  offset: Bound<number>;
+  type: Bound<MaterialType> | undefined;
+  viewerId: Bound<number> | undefined;
+}
+
+const listValues = (query: MaterialListQuery) => ({
+  limit: query.pageSize,
+  offset: (query.page - 1) * query.pageSize,
+  type: query.type,
+  viewerId: query.viewerId,
+});
+
 /** Catalogue reads and the owner's soft delete; uploads and thumbnails keep their own repositories. */
 export class MaterialsRepository {
+  /**
+   * The list and count queries are built once per shape and reused: building
+   * them costs more than running them (see bench/catalogue).
+   */
+  private readonly preparedLists = new Map<string, ReturnType<MaterialsRepository["prepareList"]>>();
+  private readonly preparedCounts = new Map<boolean, ReturnType<MaterialsRepository["prepareCount"]>>();
+
   constructor(private readonly db: Database) {}
 
   /**
@@ -70,27 +102,73 @@ export class MaterialsRepository {
    * uploader and probed for the viewer's like (a primary-key lookup each).
    * One query per page whatever its size or depth.
    */
-  listActive(query: MaterialListQuery) {
-    const direction = query.sortOrder === "asc" ? asc : desc;
+  listActive(query: MaterialListQuery): Promise<CatalogueMaterial[]> {
+    const shape = {
+      sortBy: query.sortBy,
+      sortOrder: query.sortOrder,
+      typed: query.type !== undefined,
+      signedIn: query.viewerId !== undefined,
+    };
+    const key = `${shape.sortBy}:${shape.sortOrder}:${shape.typed}:${shape.signedIn}`;
+    let prepared = this.preparedLists.get(key);
+    if (!prepared) {
+      prepared = this.prepareList(shape);
+      this.preparedLists.set(key, prepared);
+    }
+    return prepared.execute(listValues(query));
+  }
+
+  /** The SQL text and parameters `listActive` runs for `query` (for query plans and benchmarks). */
+  listActiveStatement(query: MaterialListQuery): { sql: string; params: unknown[] } {
+    return this.buildList(listValues(query), query).toSQL();
+  }
+
+  async countActive(type?: MaterialType): Promise<number> {
+    const typed = type !== undefined;
+    let prepared = this.preparedCounts.get(typed);
+    if (!prepared) {
+      prepared = this.prepareCount(typed);
+      this.preparedCounts.set(typed, prepared);
+    }
+    const [row] = await prepared.execute({ type });
+    return row?.total ?? 0;
+  }
+
+  private buildList(values: ListValues, shape: Pick<ListShape, "sortBy" | "sortOrder">) {
+    const direction = shape.sortOrder === "asc" ? asc : desc;
     const page = this.db
-      .select({ id: materials.id, sortKey: sortColumns[query.sortBy] })
+      .select({ id: materials.id, sortKey: sortColumns[shape.sortBy] })
       .from(materials)
-      .where(this.activeFilter(query.type))
-      .orderBy(direction(sortColumns[query.sortBy]), direction(materials.id))
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize)
+      .where(this.activeFilter(values.type))
+      .orderBy(direction(sortColumns[shape.sortBy]), direction(materials.id))
+      .limit(values.limit)
+      .offset(values.offset)
       .as("page");
     return this.db
-      .select(catalogueColumns(query.viewerId))
+      .select(catalogueColumns(values.viewerId))
       .from(page)
       .innerJoin(materials, eq(materials.id, page.id))
       .innerJoin(users, eq(users.id, materials.uploaderId))
       .orderBy(direction(page.sortKey), direction(page.id));
   }
 
-  async countActive(type?: MaterialType): Promise<number> {
-    const [row] = await this.db.select({ total: count() }).from(materials).where(this.activeFilter(type));
-    return row?.total ?? 0;
+  private prepareList(shape: ListShape) {
+    const values = {
+      limit: sql.placeholder("limit"),
+      offset: sql.placeholder("offset"),
+      type: shape.typed ? sql.placeholder("type") : undefined,
+      viewerId: shape.signedIn ? sql.placeholder("viewerId") : undefined,
+    };
+    const name = `catalogue_list_${shape.sortBy}_${shape.sortOrder}_${shape.typed}_${shape.signedIn}`;
+    return this.buildList(values, shape).prepare(name);
+  }
+
+  private prepareCount(typed: boolean) {
+    return this.db
+      .select({ total: count() })
+      .from(materials)
+      .where(this.activeFilter(typed ? sql.placeholder("type") : undefined))
+      .prepare(`catalogue_count_${typed}`);
   }
 
   /** Any status: the caller decides who may see a material that is not active. */
@@ -161,7 +239,7 @@ export class MaterialsRepository {
     });
   }
 
-  private activeFilter(type: MaterialType | undefined): SQL | undefined {
+  private activeFilter(type: Bound<MaterialType> | undefined): SQL | undefined {
     return type === undefined ? isActive : and(isActive, eq(materials.type, type));
   }
 }
