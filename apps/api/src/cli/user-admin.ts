@@ -42,9 +42,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The innermost cause says what went wrong (e.g. connection refused, missing table), without query parameters. */
+function rootCause(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`user:admin failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`user:admin failed: ${rootCause(error)}\n`);
   process.exitCode = 3;
 }

@@ -15,7 +15,10 @@ interface CliResult {
   stderr: string;
 }
 
-describe("pnpm user:admin", () => {
+/** Each case spawns tsx processes, slow on a loaded machine. */
+const SPAWNING_TIMEOUT_MS = 90_000;
+
+describe("pnpm user:admin", { timeout: SPAWNING_TIMEOUT_MS }, () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -25,14 +28,14 @@ describe("pnpm user:admin", () => {
     await t.close();
   });
 
-  /** Runs the command as `pnpm user:admin` does (tsx), against this test's database. */
-  const runCli = (...args: string[]) =>
+  /** Runs the command as `pnpm user:admin` does (tsx), against this test's database unless told otherwise. */
+  const runCliWith = (databaseUrl: string, ...args: string[]) =>
     new Promise<CliResult>((resolve) => {
       const { config } = t.env;
       const env = {
         ...process.env,
         NODE_ENV: "test",
-        DATABASE_URL: config.database.url,
+        DATABASE_URL: databaseUrl,
         REDIS_URL: config.redis.url,
         S3_ENDPOINT: config.storage.endpoint,
       };
@@ -45,6 +48,7 @@ describe("pnpm user:admin", () => {
         },
       );
     });
+  const runCli = (...args: string[]) => runCliWith(t.env.config.database.url, ...args);
 
   /** A fresh API process (no cached session state) with a route behind `requireAdmin`. */
   async function adminProbe(): Promise<FastifyInstance> {
@@ -85,6 +89,13 @@ describe("pnpm user:admin", () => {
     const result = await runCli("nobody-here@example.com");
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("No user with email nobody-here@example.com");
+  });
+
+  it("a database it cannot use exits 3 naming the cause", async () => {
+    const missing = t.env.config.database.url.replace(/\/[^/]+$/, "/lh_no_such_database");
+    const result = await runCliWith(missing, "someone@example.com");
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('user:admin failed: database "lh_no_such_database" does not exist');
   });
 
   it("bad usage exits 2 with the usage line", async () => {
