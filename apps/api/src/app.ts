@@ -8,6 +8,7 @@ import { authPlugin, jwtPlugin } from "./plugins/auth";
 import { errorHandlerPlugin } from "./plugins/error-handler";
 import { openApiPlugin } from "./plugins/openapi";
 import { rateLimitPlugin } from "./plugins/rate-limit";
+import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
@@ -52,6 +53,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook("onClose", () => services.catalogue.close());
   await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
   await app.register(authRoutes, { auth: services.auth, rateLimit: deps.config.rateLimit });
+  await app.register(adminRoutes, {
+    prefix: "/api/v1/admin",
+    cleanup: services.adminCleanup,
+    scheduler: services.scheduler,
+  });
 
   return app;
 }

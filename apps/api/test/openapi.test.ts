@@ -46,4 +46,8 @@ const EXPECTED_ROUTES = [
   "GET /api/v1/auth/me",
   "POST /api/v1/auth/refresh",
   "POST /api/v1/auth/logout",
+  "POST /api/v1/admin/cleanup",
+  "GET /api/v1/admin/scheduler/status",
+  "POST /api/v1/admin/scheduler/jobs/{job_id}/pause",
+  "POST /api/v1/admin/scheduler/jobs/{job_id}/resume",
 ];

@@ -36,6 +36,9 @@ export interface DesiredSchedule {
   paused: boolean;
 }
 
+/** Cron patterns are read in UTC, like every time the API shows, whatever the machine's zone. */
+export const SCHEDULE_TIME_ZONE = "UTC";
+
 export type ScheduleChange = "created" | "updated" | "unchanged" | "removed" | "absent";
 
 /** Pub/sub channel on which a change of the desired state is announced to the workers. */
@@ -66,13 +69,14 @@ export async function applySchedule(
   }
   const matches =
     current?.pattern === desired.pattern &&
+    current.tz === SCHEDULE_TIME_ZONE &&
     current.name === definition.name &&
     typeof current.next === "number" &&
     JSON.stringify(current.template?.data) === JSON.stringify(definition.data);
   if (matches) return "unchanged";
   await queue.upsertJobScheduler(
     definition.id,
-    { pattern: desired.pattern },
+    { pattern: desired.pattern, tz: SCHEDULE_TIME_ZONE },
     {
       name: definition.name,
       data: definition.data,

@@ -1,8 +1,10 @@
 import type { JWT } from "@fastify/jwt";
 import type { AppDependencies } from "../dependencies";
+import { createAdminCleanupService } from "./admin-cleanup-service";
 import { createAuthService } from "./auth-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
+import { createSchedulerService } from "./scheduler-service";
 import { createUploadService } from "./upload-service";
 
 /** Composition root of the services; routes receive what they need from here. */
@@ -11,6 +13,8 @@ export function createServices(deps: AppDependencies, jwt: JWT) {
     health: new HealthService(deps.config, deps.database),
     auth: createAuthService(deps.database.db, jwt, deps.config),
     catalogue: createCatalogueService(deps),
+    adminCleanup: createAdminCleanupService(deps),
+    scheduler: createSchedulerService(deps),
     upload: createUploadService(deps),
   };
 }

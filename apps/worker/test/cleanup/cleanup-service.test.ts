@@ -136,16 +136,14 @@ describe("cleanup of orphaned objects", () => {
         const answer = await repository.referencedKeys(keys);
         looks += 1;
         if (looks === 1 && keys.includes(key)) {
-          await env.database.db
-            .insert(materials)
-            .values({
-              title: "Late",
-              type: "video",
-              filePath: key,
-              fileFormat: "mp4",
-              uploaderId,
-              status: "processing",
-            });
+          await env.database.db.insert(materials).values({
+            title: "Late",
+            type: "video",
+            filePath: key,
+            fileFormat: "mp4",
+            uploaderId,
+            status: "processing",
+          });
         }
         return answer;
       },

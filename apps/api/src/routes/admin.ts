@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { CleanupRequest, CleanupResponse, JobActionResult, JobIdParams, SchedulerStatus } from "../schemas/admin";
+import { errorResponses } from "../schemas/common";
+import type { AdminCleanupService } from "../services/admin-cleanup-service";
+import type { SchedulerService } from "../services/scheduler-service";
+
+export interface AdminRoutesOptions {
+  cleanup: AdminCleanupService;
+  scheduler: SchedulerService;
+}
+
+const bearer = [{ bearerAuth: [] }];
+
+/** `/api/v1/admin`: cleanup and the scheduled jobs; admins only. */
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, { cleanup, scheduler }) => {
+  app.addSchema(JobActionResult);
+  // Before body parsing and validation, so nobody but an admin learns anything from this prefix.
+  app.addHook("onRequest", app.requireAdmin);
+
+  app.post(
+    "/cleanup",
+    {
+      // The body is optional: no body means every default.
+      preValidation: async (request) => {
+        request.body ??= {} as CleanupRequest;
+      },
+      schema: {
+        tags: ["admin"],
+        summary: "Run a cleanup now and wait for its result",
+        description:
+          "Removes uploads stuck in `processing` for longer than `max_age_minutes` (with their objects) and " +
+          "objects no material references that are older than the grace period; placeholders are never removed.",
+        security: bearer,
+        body: CleanupRequest,
+        response: {
+          200: CleanupResponse,
+          500: Type.Ref("ErrorEnvelope", { description: "`CLEANUP_FAILED`: the job failed or did not finish in time" }),
+          ...errorResponses(400, 401, 403, 422),
+        },
+      },
+    },
+    async (request) =>
+      cleanup.run({
+        cleanupProcessing: request.body.cleanup_processing,
+        cleanupOrphans: request.body.cleanup_orphans,
+        maxAgeMinutes: request.body.max_age_minutes,
+      }),
+  );
+
+  app.get(
+    "/scheduler/status",
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "Whether workers run scheduled jobs, and when each runs next",
+        security: bearer,
+        response: { 200: SchedulerStatus, ...errorResponses(401, 403) },
+      },
+    },
+    async () => scheduler.status(),
+  );
+
+  app.post(
+    "/scheduler/jobs/:job_id/pause",
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "Pause a scheduled job (stays paused across restarts); pausing a paused job is fine",
+        security: bearer,
+        params: JobIdParams,
+        response: { 200: Type.Ref(JobActionResult), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => scheduler.pause(request.params.job_id),
+  );
+
+  app.post(
+    "/scheduler/jobs/:job_id/resume",
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "Resume a scheduled job; resuming a running job is fine",
+        security: bearer,
+        params: JobIdParams,
+        response: { 200: Type.Ref(JobActionResult), ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => scheduler.resume(request.params.job_id),
+  );
+};
