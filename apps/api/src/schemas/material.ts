@@ -3,28 +3,37 @@ import type { CatalogueMaterial, RelatedMaterial as RelatedMaterialRow } from "@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { Timestamp, toTimestamp } from "./common";
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/*
+ * Nullable values and string enums are written as OpenAPI 3.0 spells them
+ * (`nullable: true`, `enum`) rather than as TypeBox unions (`anyOf`): the
+ * response serializer writes these directly, whereas each `anyOf` costs a
+ * schema validation per value, per row, per request.
+ */
+const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
-export const MaterialTypeSchema = Type.Union([Type.Literal("video"), Type.Literal("pdf")]);
+const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
+
+export const MaterialTypeSchema = StringEnum(["video", "pdf"]);
 
 const materialProperties = {
   id: Type.Integer(),
   title: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
+  description: Nullable(Type.String()),
   type: MaterialTypeSchema,
   file_path: Type.String({ examples: ["materials/1/20240115_083000_video.mp4"] }),
   file_size: Type.Integer({ description: "Bytes" }),
   file_format: Type.String({ examples: ["mp4"] }),
-  thumbnail_path: Type.Union([Type.String(), Type.Null()], { examples: ["thumbnails/1/1.jpg"] }),
+  thumbnail_path: Nullable(Type.String({ examples: ["thumbnails/1/1.jpg"] })),
   uploader_id: Type.Integer(),
   view_count: Type.Integer({
     description: "Views are buffered and written in batches, so this may lag by a few seconds",
   }),
   like_count: Type.Integer(),
-  status: Type.Union([Type.Literal("processing"), Type.Literal("active"), Type.Literal("hidden")]),
+  status: StringEnum(["processing", "active", "hidden"]),
   created_at: Timestamp,
   updated_at: Timestamp,
-  thumbnail_status: Type.Union([Type.Literal("pending"), Type.Literal("completed"), Type.Literal("failed")]),
+  thumbnail_status: StringEnum(["pending", "completed", "failed"]),
   // Facts the thumbnail worker learns; null until it has run, or when they do not apply to the type.
   duration_seconds: Nullable(Type.Number()),
   width: Nullable(Type.Integer()),
@@ -39,7 +48,7 @@ export type Material = Static<typeof Material>;
 const listItemProperties = {
   ...materialProperties,
   uploader_name: Type.String(),
-  uploader_avatar: Type.Union([Type.String(), Type.Null()]),
+  uploader_avatar: Nullable(Type.String()),
   is_liked: Type.Boolean({ description: "Whether the caller liked it; false for anonymous callers" }),
 };
 
@@ -53,7 +62,7 @@ export const RelatedMaterial = Type.Object(
     id: Type.Integer(),
     title: Type.String(),
     type: MaterialTypeSchema,
-    thumbnail_path: Type.Union([Type.String(), Type.Null()]),
+    thumbnail_path: Nullable(Type.String()),
     view_count: Type.Integer(),
     like_count: Type.Integer(),
   },
