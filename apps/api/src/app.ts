@@ -6,6 +6,7 @@ import type { AppDependencies } from "./dependencies";
 import { createLogger } from "./logger";
 import { authPlugin, jwtPlugin } from "./plugins/auth";
 import { errorHandlerPlugin } from "./plugins/error-handler";
+import { metricsPlugin } from "./plugins/metrics";
 import { openApiPlugin } from "./plugins/openapi";
 import { rateLimitPlugin } from "./plugins/rate-limit";
 import { adminRoutes } from "./routes/admin";
@@ -40,6 +41,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   for (const schema of materialSchemas) app.addSchema(schema);
   for (const schema of uploadSchemas) app.addSchema(schema);
 
+  await app.register(metricsPlugin, { queues: deps.queues });
   await app.register(errorHandlerPlugin);
   await app.register(openApiPlugin, { config: deps.config });
   await app.register(cors, { origin: deps.config.http.corsOrigins === "*" ? true : deps.config.http.corsOrigins });
@@ -47,6 +49,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(rateLimitPlugin, { config: deps.config, redis: deps.redis });
   await app.register(jwtPlugin, { config: deps.config });
   const services = createServices(deps, app.jwt);
+  services.upload.onBytesStored((bytes) => app.metrics.uploadBytes.inc(bytes));
   await app.register(authPlugin, { auth: services.auth });
   await app.register(healthRoutes, { health: services.health });
   await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });

@@ -1,6 +1,7 @@
 import { loadConfig } from "@learning-hub/config";
 import { createDatabase, runMigrations } from "@learning-hub/db";
 import { onShutdownSignal } from "@learning-hub/lifecycle";
+import { startMetricsServer } from "@learning-hub/metrics";
 import { createClientConnection, JobQueues, jobSettings } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
 import { buildApp } from "./app";
@@ -19,10 +20,21 @@ await storage.ensureBucket();
 
 const app = await buildApp({ config, database, redis, queues, storage, logger });
 await app.listen({ host: config.http.host, port: config.http.port });
+// `/metrics` stays off the public port: its own listener, or none when API_METRICS_PORT is 0.
+const metricsServer =
+  config.metrics.apiPort === 0
+    ? undefined
+    : await startMetricsServer({
+        host: config.http.host,
+        port: config.metrics.apiPort,
+        registry: app.metrics.registry,
+        logger,
+      });
 
 onShutdownSignal(logger, config.shutdownTimeoutSeconds, async () => {
   // Stop accepting and let in-flight requests finish, then release the pools.
   await app.close();
+  await metricsServer?.close();
   await queues.close();
   redis.disconnect();
   await database.close();

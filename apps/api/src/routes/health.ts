@@ -5,6 +5,17 @@ import type { HealthService } from "../services/health-service";
 
 const Liveness = Type.Object({ status: Type.Literal("healthy"), version: Type.String(), environment: Type.String() });
 const DatabaseHealth = Type.Object({ status: Type.Literal("healthy"), database: Type.Literal("connected") });
+const Readiness = Type.Object({
+  status: Type.Literal("ready"),
+  checks: Type.Object({ database: Type.Literal("ok"), redis: Type.Literal("ok"), storage: Type.Literal("ok") }),
+});
+
+const READINESS_DESCRIPTION = [
+  "Readiness for load balancers and orchestrators (`/health` is liveness): checks PostgreSQL (`select 1`),",
+  "Redis (`PING`) and object storage at once, each within 1-2 s.",
+  "503 when any fails, with `details.checks` giving each one's result (`ok`, `error` or `timeout`):",
+  "code `DATABASE_ERROR` when the database is among the failures, `INTERNAL_ERROR` otherwise.",
+].join(" ");
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> = async (app, { health }) => {
   app.get("/health", { schema: { tags: ["health"], summary: "Liveness", response: { 200: Liveness } } }, async () =>
@@ -24,5 +35,18 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
       await health.checkDatabase();
       return { status: "healthy" as const, database: "connected" as const };
     },
+  );
+
+  app.get(
+    "/ready",
+    {
+      schema: {
+        tags: ["operations"],
+        summary: "Readiness",
+        description: READINESS_DESCRIPTION,
+        response: { 200: Readiness, ...errorResponses(503) },
+      },
+    },
+    async () => health.readiness(),
   );
 };

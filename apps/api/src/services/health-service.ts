@@ -1,11 +1,34 @@
 import type { Config } from "@learning-hub/config";
 import type { DatabaseHandle } from "@learning-hub/db";
+import { TimeoutError, withTimeout } from "@learning-hub/metrics";
+import type { ObjectStorage } from "@learning-hub/storage";
+import type { Redis } from "ioredis";
 import { AppError } from "../errors/app-error";
+
+/** What one readiness check found: the dependency answered, failed, or did not answer in time. */
+export type CheckResult = "ok" | "error" | "timeout";
+
+export interface ReadinessChecks {
+  database: CheckResult;
+  redis: CheckResult;
+  storage: CheckResult;
+}
+
+/** Per check, in ms: a readiness probe must answer quickly even while a dependency hangs. */
+export const READINESS_TIMEOUTS_MS: Record<keyof ReadinessChecks, number> = {
+  database: 2_000,
+  redis: 1_000,
+  storage: 2_000,
+};
+
+const READY = { database: "ok", redis: "ok", storage: "ok" } as const;
 
 export class HealthService {
   constructor(
     private readonly config: Config,
     private readonly database: DatabaseHandle,
+    private readonly redis: Pick<Redis, "ping">,
+    private readonly storage: Pick<ObjectStorage, "ping">,
   ) {}
 
   liveness() {
@@ -19,5 +42,37 @@ export class HealthService {
     } catch (error) {
       throw new AppError(503, "DATABASE_ERROR", "Database is unavailable", {}, { cause: error });
     }
+  }
+
+  /**
+   * Checks PostgreSQL, Redis and storage at once, each bounded by its timeout.
+   * Throws 503 with `details.checks` when any fails: `DATABASE_ERROR` when the
+   * database is among them, else `INTERNAL_ERROR` (the contract has no code
+   * for Redis or storage being down).
+   */
+  async readiness() {
+    const failures: unknown[] = [];
+    const check = async (name: keyof ReadinessChecks, probe: () => Promise<unknown>): Promise<CheckResult> => {
+      try {
+        await withTimeout(probe(), READINESS_TIMEOUTS_MS[name], name);
+        return "ok";
+      } catch (error) {
+        failures.push(error);
+        return error instanceof TimeoutError ? "timeout" : "error";
+      }
+    };
+    const [database, redis, storage] = await Promise.all([
+      check("database", async () => this.database.sql`select 1`),
+      check("redis", () => this.redis.ping()),
+      check("storage", () => this.storage.ping()),
+    ]);
+    const checks = { database, redis, storage };
+    if (failures.length === 0) return { status: "ready" as const, checks: READY };
+    const cause = new AggregateError(failures, "readiness checks failed");
+    if (database !== "ok") {
+      throw new AppError(503, "DATABASE_ERROR", "Not ready: the database is unavailable", { checks }, { cause });
+    }
+    const down = (["redis", "storage"] as const).filter((name) => checks[name] !== "ok");
+    throw new AppError(503, "INTERNAL_ERROR", `Not ready: ${down.join(" and ")} unavailable`, { checks }, { cause });
   }
 }

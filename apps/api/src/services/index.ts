@@ -10,7 +10,7 @@ import { createUploadService } from "./upload-service";
 /** Composition root of the services; routes receive what they need from here. */
 export function createServices(deps: AppDependencies, jwt: JWT) {
   return {
-    health: new HealthService(deps.config, deps.database),
+    health: new HealthService(deps.config, deps.database, deps.redis, deps.storage),
     auth: createAuthService(deps.database.db, jwt, deps.config),
     catalogue: createCatalogueService(deps),
     adminCleanup: createAdminCleanupService(deps),
