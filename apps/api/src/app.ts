@@ -60,6 +60,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     prefix: "/api/v1/admin",
     cleanup: services.adminCleanup,
     scheduler: services.scheduler,
+    jobs: services.adminJobs,
   });
 
   return app;

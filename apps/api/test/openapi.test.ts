@@ -50,4 +50,6 @@ const EXPECTED_ROUTES = [
   "GET /api/v1/admin/scheduler/status",
   "POST /api/v1/admin/scheduler/jobs/{job_id}/pause",
   "POST /api/v1/admin/scheduler/jobs/{job_id}/resume",
+  "GET /api/v1/admin/jobs/failed",
+  "POST /api/v1/admin/jobs/{queue}/{job_id}/retry",
 ];

@@ -1,19 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { CleanupRequest, CleanupResponse, JobActionResult, JobIdParams, SchedulerStatus } from "../schemas/admin";
+import {
+  CleanupRequest,
+  CleanupResponse,
+  FailedJobPage,
+  FailedJobsQuery,
+  JobActionResult,
+  JobIdParams,
+  QueueJobParams,
+  SchedulerStatus,
+} from "../schemas/admin";
 import { errorResponses } from "../schemas/common";
 import type { AdminCleanupService } from "../services/admin-cleanup-service";
+import type { AdminJobsService } from "../services/admin-jobs-service";
 import type { SchedulerService } from "../services/scheduler-service";
 
 export interface AdminRoutesOptions {
   cleanup: AdminCleanupService;
   scheduler: SchedulerService;
+  jobs: AdminJobsService;
 }
 
 const bearer = [{ bearerAuth: [] }];
 
 /** `/api/v1/admin`: cleanup and the scheduled jobs; admins only. */
-export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, { cleanup, scheduler }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, { cleanup, scheduler, jobs }) => {
   app.addSchema(JobActionResult);
   // Before body parsing and validation, so nobody but an admin learns anything from this prefix.
   app.addHook("onRequest", app.requireAdmin);
@@ -87,5 +98,34 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       },
     },
     async (request) => scheduler.resume(request.params.job_id),
+  );
+
+  app.get(
+    "/jobs/failed",
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "Failed jobs of a queue, newest first",
+        security: bearer,
+        querystring: FailedJobsQuery,
+        response: { 200: FailedJobPage, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => jobs.listFailed(request.query.queue, request.query.page, request.query.page_size),
+  );
+
+  app.post(
+    "/jobs/:queue/:job_id/retry",
+    {
+      schema: {
+        tags: ["admin"],
+        summary: "Send a failed job back to its queue for another try",
+        description: "404 `NOT_FOUND` for an unknown job, 400 `INVALID_STATUS` for a job that has not failed.",
+        security: bearer,
+        params: QueueJobParams,
+        response: { 200: Type.Ref(JobActionResult), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => jobs.retry(request.params.queue, request.params.job_id),
   );
 };

@@ -61,3 +61,36 @@ export const JobActionResult = Type.Object(
 export type JobActionResult = Static<typeof JobActionResult>;
 
 export const toNextRunTime = (next: Date | null): string | null => (next ? toTimestamp(next) : null);
+
+export const QueueNameSchema = Type.Union([Type.Literal("thumbnails"), Type.Literal("maintenance")]);
+
+export const FailedJobsQuery = Type.Object({
+  queue: QueueNameSchema,
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  page_size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+});
+export type FailedJobsQuery = Static<typeof FailedJobsQuery>;
+
+export const FailedJob = Type.Object({
+  id: Type.String({ examples: ["thumbnail-42"] }),
+  queue: QueueNameSchema,
+  name: Type.String({ examples: ["generate_thumbnail"] }),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  failed_reason: Type.String(),
+  attempts_made: Type.Integer({ minimum: 0 }),
+  failed_at: Type.Union([Timestamp, Type.Null()]),
+});
+export type FailedJob = Static<typeof FailedJob>;
+
+export const FailedJobPage = Type.Object({
+  items: Type.Array(FailedJob),
+  total: Type.Integer({ minimum: 0 }),
+  page: Type.Integer(),
+  page_size: Type.Integer(),
+});
+export type FailedJobPage = Static<typeof FailedJobPage>;
+
+export const QueueJobParams = Type.Object({
+  queue: QueueNameSchema,
+  job_id: Type.String({ minLength: 1, maxLength: 200 }),
+});

@@ -1,6 +1,7 @@
 import type { JWT } from "@fastify/jwt";
 import type { AppDependencies } from "../dependencies";
 import { createAdminCleanupService } from "./admin-cleanup-service";
+import { createAdminJobsService } from "./admin-jobs-service";
 import { createAuthService } from "./auth-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
@@ -15,6 +16,7 @@ export function createServices(deps: AppDependencies, jwt: JWT) {
     catalogue: createCatalogueService(deps),
     adminCleanup: createAdminCleanupService(deps),
     scheduler: createSchedulerService(deps),
+    adminJobs: createAdminJobsService(deps),
     upload: createUploadService(deps),
   };
 }

@@ -11,6 +11,8 @@ const adminRoutes: InjectOptions[] = [
   { method: "GET", url: "/api/v1/admin/scheduler/status" },
   { method: "POST", url: "/api/v1/admin/scheduler/jobs/cleanup_job/pause" },
   { method: "POST", url: "/api/v1/admin/scheduler/jobs/cleanup_job/resume" },
+  { method: "GET", url: "/api/v1/admin/jobs/failed?queue=maintenance" },
+  { method: "POST", url: "/api/v1/admin/jobs/maintenance/some-job/retry" },
 ];
 const label = (route: InjectOptions) => `${route.method} ${route.url}`;
 
