@@ -4,6 +4,7 @@ import { Value } from "@sinclair/typebox/value";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { JobMetrics } from "../metrics";
 import { type JobHandlers, PermanentJobError } from "./types";
 
 export interface QueueRuntimeSettings {
@@ -48,6 +49,8 @@ export interface WorkerRuntimeOptions {
   settings: Record<JobName, JobSettings>;
   /** Only consume these queues (default: all). */
   queues?: QueueName[];
+  /** Records the duration and outcome of every attempt. */
+  metrics?: JobMetrics;
 }
 
 export interface WorkerRuntime {
@@ -63,7 +66,10 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
   const names = options.queues ?? (Object.values(QueueName) as QueueName[]);
   const workers = names.map((queue) => {
     const settings = runtimeSettings[queue];
-    const worker = new Worker(queue, (job) => runJob(job, options, shutdown.signal), {
+    const attempt = (job: Job) => runJob(job, options, shutdown.signal);
+    const { metrics } = options;
+    const processor = metrics ? (job: Job) => metrics.observe(queue, job, () => attempt(job)) : attempt;
+    const worker = new Worker(queue, processor, {
       connection: options.connection,
       prefix: options.config.redis.prefix,
       concurrency: settings.concurrency,
