@@ -1,0 +1,73 @@
+/**
+ * One server of the catalogue benchmark, in its own process so the load
+ * generator does not share its event loop. Prints `ready` once listening.
+ *
+ *   tsx bench/catalogue/server.ts app <database-url> <port>
+ *   tsx bench/catalogue/server.ts baseline <database-url> <port> <viewer-id>
+ */
+import Fastify from "fastify";
+import postgres from "postgres";
+import { buildApp } from "../../apps/api/src/app";
+import { loadConfig } from "../../packages/config/src/index";
+import { createDatabase } from "../../packages/db/src/index";
+import { MaterialsRepository } from "../../packages/db/src/repositories/materials";
+import { createClientConnection, JobQueues, jobSettings } from "../../packages/queue/src/index";
+import { createStorage } from "../../packages/storage/src/index";
+import { TEST_REDIS_URL } from "../../packages/testing/src/constants";
+
+const [kind, url = "", portArg = "0", viewerArg = "0"] = process.argv.slice(2);
+const port = Number(portArg);
+
+/** The real API as production runs it (request logs off on both sides, so neither pays for them). */
+async function startApp() {
+  const config = loadConfig({
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: "lhbench",
+    S3_ENDPOINT: "http://127.0.0.1:9000",
+    JWT_SECRET: "bench-only-secret-that-is-long-enough-0123456789",
+    API_METRICS_PORT: "0",
+  });
+  const database = createDatabase({ url, poolMax: config.database.poolMax });
+  const redis = createClientConnection(config.redis.url);
+  const queues = new JobQueues({ connection: redis, prefix: config.redis.prefix, settings: jobSettings(config) });
+  const app = await buildApp({ config, database, redis, queues, storage: createStorage(config.storage) });
+  await app.listen({ host: "127.0.0.1", port });
+}
+
+/**
+ * A bare Fastify route running the same two statements as the API's list
+ * (the page query text exactly as the repository builds it, and the count),
+ * concurrently, with postgres.js, answering with plain JSON.
+ */
+async function startBaseline() {
+  const sql = postgres(url, { max: 10, onnotice: () => {} });
+  // Drizzle only renders SQL here; the statements run on the bare postgres.js client.
+  const renderer = createDatabase({ url });
+  const page = new MaterialsRepository(renderer.db).listActiveStatement({
+    page: 1,
+    pageSize: 20,
+    sortBy: "created_at",
+    sortOrder: "desc",
+    viewerId: Number(viewerArg),
+  });
+  await renderer.close();
+  const countSql = `select count(*) from "materials" where "materials"."status" = 'active'`;
+
+  const app = Fastify({ logger: false });
+  app.get("/baseline", async () => {
+    const [items, [counted]] = await Promise.all([
+      // Named server-side statements, as the repository's prepared queries use.
+      sql.unsafe(page.sql, page.params as never[], { prepare: true }),
+      sql.unsafe(countSql, [], { prepare: true }),
+    ]);
+    const total = Number(counted?.count ?? 0);
+    return { items, total, page: 1, page_size: 20, total_pages: Math.ceil(total / 20) };
+  });
+  await app.listen({ host: "127.0.0.1", port });
+}
+
+await (kind === "app" ? startApp() : startBaseline());
+process.stdout.write("ready\n");
