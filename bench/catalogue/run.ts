@@ -40,10 +40,15 @@ async function startServer(args: string[]): Promise<void> {
   }
 }
 
-async function json(url: string, init?: RequestInit) {
+async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as T;
+}
+
+interface Page {
+  items: { id: number; is_liked: boolean }[];
+  total: number;
 }
 
 interface Measurement {
@@ -66,14 +71,14 @@ try {
 
   const api = `http://127.0.0.1:${APP_PORT}/api/v1`;
   const credentials = { email: "bench@example.com", name: "Bench", password: "bench-password-123" };
-  const post = (path: string, body: unknown) =>
-    json(`${api}${path}`, {
+  const post = <T>(path: string, body: unknown) =>
+    json<T>(`${api}${path}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-  const user = await post("/auth/register", credentials);
-  const { access_token: token } = await post("/auth/login", credentials);
+  const user = await post<{ id: number }>("/auth/register", credentials);
+  const { access_token: token } = await post<{ access_token: string }>("/auth/login", credentials);
   await likeEveryFourth(url, user.id);
   await startServer(["baseline", url, String(BASELINE_PORT), String(user.id)]);
 
@@ -83,11 +88,11 @@ try {
   };
 
   // Both answer the same page, and the API computes is_liked for the caller.
-  const fromApi = await json(target.api.url, { headers: target.api.headers });
-  const fromBaseline = await json(target.baseline.url);
-  const ids = (body: { items: { id: number }[] }) => body.items.map((m) => m.id).join(",");
+  const fromApi = await json<Page>(target.api.url, { headers: target.api.headers });
+  const fromBaseline = await json<Page>(target.baseline.url);
+  const ids = (body: Page) => body.items.map((m) => m.id).join(",");
   if (ids(fromApi) !== ids(fromBaseline) || fromApi.total !== fromBaseline.total) throw new Error("pages differ");
-  if (!fromApi.items.some((m: { is_liked: boolean }) => m.is_liked)) throw new Error("no is_liked=true on the page");
+  if (!fromApi.items.some((m) => m.is_liked)) throw new Error("no is_liked=true on the page");
 
   out(`warming up (${connections} connections)...`);
   await measure(target.api.url, target.api.headers, 3);
