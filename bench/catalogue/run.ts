@@ -9,6 +9,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { likeEveryFourth, seedCatalogue } from "./seed";
@@ -119,9 +120,15 @@ try {
   const baseP99 = median(results.baseline.map((m) => m.p99));
   const medianRps = (list: Measurement[]) => median(list.map((m) => m.rps)).toFixed(0);
   out();
+  const medianP50 = (list: Measurement[]) => median(list.map((m) => m.p50));
   out(`${materials} materials, ${connections} connections, ${slices} slices of ${seconds} s per side`);
-  out(`  api       median ${medianRps(results.api)} req/s, median p99 ${apiP99} ms`);
-  out(`  baseline  median ${medianRps(results.baseline)} req/s, median p99 ${baseP99} ms`);
+  out(`machine: ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)} (1 min) at the end`);
+  out(
+    `  api       median ${medianRps(results.api)} req/s, median p50 ${medianP50(results.api)} ms, median p99 ${apiP99} ms`,
+  );
+  out(
+    `  baseline  median ${medianRps(results.baseline)} req/s, median p50 ${medianP50(results.baseline)} ms, median p99 ${baseP99} ms`,
+  );
   out(`  req/s api/baseline (all slices) ${rpsRatio.toFixed(2)}  goal >= 0.80: ${rpsRatio >= 0.8 ? "met" : "NOT met"}`);
   out(
     `  p99 api/baseline ${(apiP99 / baseP99).toFixed(2)}; api p99 ${apiP99} ms  goal <= 25 ms: ${apiP99 <= 25 ? "met" : "NOT met"}`,
