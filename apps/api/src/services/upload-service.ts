@@ -30,9 +30,14 @@ export interface UploadTuning {
   enqueueTimeoutMs: number;
 }
 
+/**
+ * Tuned with bench/upload (figures in bench/RESULTS.md): with 8 MiB parts and 3 in flight the API's peak RSS grew
+ * with the file's size (spent part buffers are external memory V8 collects late, so more of them pile up during a
+ * long upload); 5 MiB (S3's minimum) and 2 in flight keep it flat and still keep s3rver busy.
+ */
 export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
-  partSizeBytes: 8 * MiB,
-  maxPartsInFlight: 3,
+  partSizeBytes: 5 * MiB,
+  maxPartsInFlight: 2,
   enqueueTimeoutMs: 2_000,
 };
 
