@@ -1,5 +1,6 @@
 import { pipeline, type Readable } from "node:stream";
 import type { MaterialRow, MaterialStatus } from "@learning-hub/db";
+import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
 import { type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
 import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, type ObjectStorage } from "@learning-hub/storage";
@@ -81,6 +82,7 @@ export class UploadService {
 
   constructor(
     private readonly uploads: UploadsRepository,
+    private readonly materials: Pick<MaterialsRepository, "hide">,
     private readonly storage: ObjectStorage,
     private readonly queues: ThumbnailQueue,
     private readonly logger: FastifyBaseLogger,
@@ -169,7 +171,7 @@ export class UploadService {
     if (removal.errors.length > 0) {
       throw new Error(`Could not remove objects of material ${materialId}: ${JSON.stringify(removal.errors)}`);
     }
-    if (!(await this.uploads.hide(materialId))) throw alreadyDeleted();
+    if (!(await this.materials.hide(materialId))) throw alreadyDeleted();
   }
 
   async #stateFor(materialId: number, viewer: Viewer): Promise<UploadState> {
@@ -306,6 +308,7 @@ async function* sourceErrorsMarked<T>(parts: AsyncIterable<T>): AsyncGenerator<T
 export function createUploadService(deps: AppDependencies, tuning: UploadTuning = DEFAULT_UPLOAD_TUNING) {
   return new UploadService(
     new UploadsRepository(deps.database.db),
+    new MaterialsRepository(deps.database.db),
     deps.storage,
     deps.queues,
     deps.logger ?? createLogger(deps.config),

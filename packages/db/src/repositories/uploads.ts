@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { type MaterialRow, type MaterialStatus, type MaterialType, materials, type ThumbnailStatus } from "../schema";
 
@@ -73,15 +73,5 @@ export class UploadsRepository {
       .from(materials)
       .where(eq(materials.id, id));
     return row;
-  }
-
-  /** Sets `hidden`; false when it already was, so of two concurrent deletes only one succeeds. */
-  async hide(id: number): Promise<boolean> {
-    const hidden = await this.db
-      .update(materials)
-      .set({ status: "hidden", updatedAt: sql`now()` })
-      .where(and(eq(materials.id, id), ne(materials.status, "hidden")))
-      .returning({ id: materials.id });
-    return hidden.length > 0;
   }
 }
