@@ -1,5 +1,14 @@
 export { ByteCounter, type ByteCounterOptions } from "./byte-counter";
 export { STORAGE_NOT_FOUND, STORAGE_SERVER_ERROR, StorageError } from "./errors";
+export {
+  isPlaceholderKey,
+  MATERIALS_PREFIX,
+  PLACEHOLDERS_PREFIX,
+  type PlaceholderType,
+  placeholderKey,
+  THUMBNAILS_PREFIX,
+  thumbnailKey,
+} from "./layout";
 export type { StorageLogger } from "./logger";
 export {
   DEFAULT_MAX_PARTS_IN_FLIGHT,

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { MATERIALS_PREFIX } from "@learning-hub/storage";
 
 /** Longest stem kept from a client's file name, in characters. */
 const MAX_STEM_CHARACTERS = 100;
@@ -38,12 +39,5 @@ export function keyTimestamp(date: Date): string {
 export function materialObjectKey(userId: number, at: Date, safeName: string, unique = false): string {
   const dot = safeName.lastIndexOf(".");
   const name = unique ? `${safeName.slice(0, dot)}_${randomBytes(4).toString("hex")}${safeName.slice(dot)}` : safeName;
-  return `materials/${userId}/${keyTimestamp(at)}_${name}`;
+  return `${MATERIALS_PREFIX}${userId}/${keyTimestamp(at)}_${name}`;
 }
-
-/** Where the worker stores a material's generated thumbnail. */
-export const thumbnailObjectKey = (userId: number, materialId: number): string =>
-  `thumbnails/${userId}/${materialId}.jpg`;
-
-/** Shared placeholder images (one per type) live here; deleting one material must never remove them. */
-export const PLACEHOLDER_PREFIX = "placeholders/";

@@ -3,7 +3,7 @@ import type { MaterialRow, MaterialStatus } from "@learning-hub/db";
 import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
 import { type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
 import type { JobQueues } from "@learning-hub/queue";
-import { ByteCounter, type ObjectStorage } from "@learning-hub/storage";
+import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
 import type { FastifyBaseLogger } from "fastify";
 import type { AppDependencies } from "../dependencies";
 import { AppError, forbidden, notFound, validationError } from "../errors/app-error";
@@ -11,7 +11,7 @@ import { createLogger } from "../logger";
 import { type Material, toMaterialResponse } from "../schemas/material";
 import type { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
 import { detectUploadFormat, SNIFF_BYTES, type UploadFormat } from "./file-type";
-import { materialObjectKey, PLACEHOLDER_PREFIX, safeFileName, thumbnailObjectKey } from "./object-key";
+import { materialObjectKey, safeFileName } from "./object-key";
 import { readHead, SourceStreamError } from "./stream-head";
 import { type FormFieldPart, UploadForm } from "./upload-form";
 
@@ -164,8 +164,8 @@ export class UploadService {
     if (state.status === "processing") {
       throw new AppError(400, "INVALID_STATUS", "The upload is still in progress", { status: state.status });
     }
-    const keys = [state.filePath, thumbnailObjectKey(state.uploaderId, state.id), state.thumbnailPath].filter(
-      (key): key is string => key !== null && !key.startsWith(PLACEHOLDER_PREFIX),
+    const keys = [state.filePath, thumbnailKey(state.uploaderId, state.id), state.thumbnailPath].filter(
+      (key): key is string => key !== null && !isPlaceholderKey(key),
     );
     const removal = await this.storage.removeMany(keys);
     if (removal.errors.length > 0) {

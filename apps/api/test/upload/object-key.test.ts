@@ -1,5 +1,6 @@
+import { thumbnailKey } from "@learning-hub/storage";
 import { describe, expect, it } from "vitest";
-import { keyTimestamp, materialObjectKey, safeFileName, thumbnailObjectKey } from "../../src/services/object-key";
+import { keyTimestamp, materialObjectKey, safeFileName } from "../../src/services/object-key";
 
 describe("safeFileName", () => {
   it.each([
@@ -47,6 +48,6 @@ describe("materialObjectKey", () => {
   });
 
   it("puts thumbnails under thumbnails/{user}/{material}.jpg", () => {
-    expect(thumbnailObjectKey(7, 42)).toBe("thumbnails/7/42.jpg");
+    expect(thumbnailKey(7, 42)).toBe("thumbnails/7/42.jpg");
   });
 });

@@ -3,7 +3,7 @@ export { type FfmpegBinaries, type LocateFfmpegOptions, locateFfmpeg } from "./f
 export { type DecodedImage, decodeImage, isCompleteJpeg, readImageSize } from "./jpeg";
 export { MediaError, type MediaErrorCode } from "./media-error";
 export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail } from "./pdf-thumbnail";
-export { type PlaceholderType, renderPlaceholder } from "./placeholder";
+export { renderPlaceholder } from "./placeholder";
 export {
   chooseSeekSeconds,
   qualityToQscale,

@@ -1,6 +1,5 @@
+import type { PlaceholderType } from "@learning-hub/storage";
 import { createCanvas, type SKRSContext2D } from "@napi-rs/canvas";
-
-export type PlaceholderType = "video" | "pdf";
 
 const WIDTH = 480;
 const HEIGHT = 270;

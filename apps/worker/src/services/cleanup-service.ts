@@ -1,9 +1,9 @@
 import type { CleanupRepository, StaleUpload } from "@learning-hub/db/repositories/cleanup";
 import type { CleanupOutcome, CleanupParams } from "@learning-hub/queue";
-import { type ObjectStorage, StorageError } from "@learning-hub/storage";
+import { MATERIALS_PREFIX, type ObjectStorage, StorageError, THUMBNAILS_PREFIX } from "@learning-hub/storage";
 
 /** Where uploads and thumbnails live; the only prefixes cleanup ever deletes from (never `placeholders/`). */
-export const CLEANABLE_PREFIXES = ["materials/", "thumbnails/"] as const;
+export const CLEANABLE_PREFIXES = [MATERIALS_PREFIX, THUMBNAILS_PREFIX] as const;
 
 /** Keys per database look-up and per delete request. */
 const BATCH_SIZE = 500;

@@ -1,6 +1,6 @@
-import type { ObjectStorage } from "@learning-hub/storage";
+import { type ObjectStorage, placeholderKey } from "@learning-hub/storage";
 import { renderPlaceholder } from "../media";
-import { JPEG_CONTENT_TYPE, PLACEHOLDER_TYPES, placeholderKey } from "./thumbnail-keys";
+import { JPEG_CONTENT_TYPE, PLACEHOLDER_TYPES } from "./thumbnail-keys";
 
 /** Puts each missing placeholder image (one per material type); returns the keys it created. */
 export async function ensurePlaceholders(storage: ObjectStorage): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { MediaFacts, ThumbnailSubject, ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
-import { type ObjectStorage, StorageError } from "@learning-hub/storage";
+import { type ObjectStorage, placeholderKey, StorageError, thumbnailKey } from "@learning-hub/storage";
 import type { Logger } from "pino";
 import {
   type FfmpegBinaries,
@@ -8,7 +8,7 @@ import {
   renderPdfThumbnail,
   renderVideoThumbnail,
 } from "../media";
-import { JPEG_CONTENT_TYPE, placeholderKey, thumbnailKey } from "./thumbnail-keys";
+import { JPEG_CONTENT_TYPE } from "./thumbnail-keys";
 
 export interface ThumbnailServiceDependencies {
   repository: ThumbnailsRepository;
