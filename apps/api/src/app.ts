@@ -23,8 +23,9 @@ import { createServices } from "./services";
 const JSON_BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const logger = deps.logger ?? createLogger(deps.config);
   const app = Fastify({
-    loggerInstance: deps.logger ?? createLogger(deps.config),
+    loggerInstance: logger,
     bodyLimit: JSON_BODY_LIMIT,
     genReqId: (req) => {
       const incoming = req.headers["x-request-id"];
@@ -48,7 +49,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(rateLimitPlugin, { config: deps.config, redis: deps.redis });
   await app.register(jwtPlugin, { config: deps.config });
-  const services = createServices(deps, app.jwt);
+  const services = createServices({ ...deps, logger }, app.jwt);
   services.upload.onBytesStored((bytes) => app.metrics.uploadBytes.inc(bytes));
   await app.register(authPlugin, { auth: services.auth });
   await app.register(healthRoutes, { health: services.health });

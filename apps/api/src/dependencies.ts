@@ -16,3 +16,6 @@ export interface AppDependencies {
   /** Defaults to a pino logger at `config.logLevel`. */
   logger?: FastifyBaseLogger;
 }
+
+/** What services are built from: the app's dependencies with the app's own logger. */
+export type ServiceDependencies = AppDependencies & { logger: FastifyBaseLogger };

@@ -1,9 +1,8 @@
 import type { MaterialType } from "@learning-hub/db";
 import { LikesRepository } from "@learning-hub/db/repositories/likes";
 import { type MaterialSortBy, MaterialsRepository, type SortOrder } from "@learning-hub/db/repositories/materials";
-import type { AppDependencies } from "../dependencies";
+import type { ServiceDependencies } from "../dependencies";
 import { AppError, forbidden, notFound } from "../errors/app-error";
-import { createLogger } from "../logger";
 import {
   type LikeToggle,
   type MaterialDetail,
@@ -102,9 +101,9 @@ export class CatalogueService {
   }
 }
 
-export function createCatalogueService(deps: AppDependencies): CatalogueService {
+export function createCatalogueService(deps: ServiceDependencies): CatalogueService {
   const materials = new MaterialsRepository(deps.database.db);
-  const views = new ViewCounter(deps.redis, materials, deps.logger ?? createLogger(deps.config), {
+  const views = new ViewCounter(deps.redis, materials, deps.logger, {
     ...DEFAULT_VIEW_COUNTER,
     prefix: deps.config.redis.prefix,
   });

@@ -1,5 +1,5 @@
 import type { JWT } from "@fastify/jwt";
-import type { AppDependencies } from "../dependencies";
+import type { ServiceDependencies } from "../dependencies";
 import { createAdminCleanupService } from "./admin-cleanup-service";
 import { createAdminJobsService } from "./admin-jobs-service";
 import { createAuthService } from "./auth-service";
@@ -9,7 +9,7 @@ import { createSchedulerService } from "./scheduler-service";
 import { createUploadService } from "./upload-service";
 
 /** Composition root of the services; routes receive what they need from here. */
-export function createServices(deps: AppDependencies, jwt: JWT) {
+export function createServices(deps: ServiceDependencies, jwt: JWT) {
   return {
     health: new HealthService(deps.config, deps.database, deps.redis, deps.storage),
     auth: createAuthService(deps.database.db, jwt, deps.config),

@@ -15,9 +15,8 @@ import {
 } from "@learning-hub/queue";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
-import type { AppDependencies } from "../dependencies";
+import type { ServiceDependencies } from "../dependencies";
 import { AppError } from "../errors/app-error";
-import { createLogger } from "../logger";
 import { type JobActionResult, type SchedulerStatus, toNextRunTime } from "../schemas/admin";
 
 export interface SchedulerServiceOptions {
@@ -94,13 +93,13 @@ export class SchedulerService {
   }
 }
 
-export function createSchedulerService(deps: AppDependencies): SchedulerService {
+export function createSchedulerService(deps: ServiceDependencies): SchedulerService {
   return new SchedulerService({
     config: deps.config,
     repository: new ScheduledJobsRepository(deps.database.db),
     queues: deps.queues,
     redis: deps.redis,
     settings: jobSettings(deps.config),
-    logger: deps.logger ?? createLogger(deps.config),
+    logger: deps.logger,
   });
 }

@@ -5,9 +5,8 @@ import { type UploadState, UploadsRepository } from "@learning-hub/db/repositori
 import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
 import type { FastifyBaseLogger } from "fastify";
-import type { AppDependencies } from "../dependencies";
+import type { ServiceDependencies } from "../dependencies";
 import { AppError, forbidden, notFound, validationError } from "../errors/app-error";
-import { createLogger } from "../logger";
 import { type Material, toMaterialResponse } from "../schemas/material";
 import type { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
 import { detectUploadFormat, SNIFF_BYTES, type UploadFormat } from "./file-type";
@@ -305,13 +304,13 @@ async function* sourceErrorsMarked<T>(parts: AsyncIterable<T>): AsyncGenerator<T
   }
 }
 
-export function createUploadService(deps: AppDependencies, tuning: UploadTuning = DEFAULT_UPLOAD_TUNING) {
+export function createUploadService(deps: ServiceDependencies, tuning: UploadTuning = DEFAULT_UPLOAD_TUNING) {
   return new UploadService(
     new UploadsRepository(deps.database.db),
     new MaterialsRepository(deps.database.db),
     deps.storage,
     deps.queues,
-    deps.logger ?? createLogger(deps.config),
+    deps.logger,
     tuning,
   );
 }

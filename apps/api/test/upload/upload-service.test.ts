@@ -19,7 +19,7 @@ async function* form(file: Buffer): AsyncGenerator<UploadPart> {
 describe("UploadService.onBytesStored", () => {
   it("reports the size of each stored upload until unsubscribed, and nothing for refused ones", async () => {
     const user = await registerUser(t.app);
-    const service = createUploadService(t.deps);
+    const service = createUploadService({ ...t.deps, logger: t.app.log });
     const seen: number[] = [];
     const unsubscribe = service.onBytesStored((bytes) => seen.push(bytes));
     const pdf = fixture("handout-5-pages.pdf");
