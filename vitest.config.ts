@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The JSON report lets CI print a one-line "N passed, N failed" summary.
+    reporters: ["default", ["json", { outputFile: "node_modules/.vitest/results.json" }]],
   },
 });
