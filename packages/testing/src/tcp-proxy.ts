@@ -1,21 +1,37 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
+import type { Transform } from "node:stream";
+
+export interface TcpProxyOptions {
+  /** A fresh transform per connection for what the service sends back (e.g. a throttle). */
+  transformResponse?: () => Transform;
+}
 
 /**
  * A TCP forwarder in front of a real service, so a test can make the service
- * unreachable (`pause`) and reachable again (`resume`) without stopping it.
+ * unreachable (`pause`) and reachable again (`resume`) without stopping it, or
+ * slow down its answers. Counts connections so a test can tell when a client has
+ * started talking to it.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   port = 0;
+  connections = 0;
 
   constructor(
     private readonly targetHost: string,
     private readonly targetPort: number,
+    private readonly options: TcpProxyOptions = {},
   ) {}
+
+  /** `http://127.0.0.1:<port>`: the proxy as an endpoint URL. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
 
   async start(port = 0): Promise<number> {
     const server = createServer((client) => {
+      this.connections++;
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -25,7 +41,10 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      const response = this.options.transformResponse;
+      if (response) upstream.pipe(response()).pipe(client);
+      else upstream.pipe(client);
     });
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     this.server = server;
@@ -46,5 +65,12 @@ export class TcpProxy {
 
   async stop(): Promise<void> {
     await this.pause();
+  }
+
+  /** A proxy in front of the host and port of an http(s) URL, e.g. the S3 endpoint. */
+  static forUrl(url: string, options?: TcpProxyOptions): TcpProxy {
+    const parsed = new URL(url);
+    const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
+    return new TcpProxy(parsed.hostname, port, options);
   }
 }

@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerRuntime } from "../../src/jobs/runtime";
 import { fixturePath } from "../media/helpers";
-import { hostAndPort, ThrottledProxy } from "../support/throttled-proxy";
+import { throttledProxy } from "../support/throttled-proxy";
 import {
   createMaterial,
   createWorkerHarness,
@@ -59,7 +59,7 @@ describe("thumbnail queueing", () => {
   });
 
   it("does not declare a render that outlives its lock many times stalled", async () => {
-    const proxy = new ThrottledProxy(hostAndPort(harness.env.config.storage.endpoint), 80_000);
+    const proxy = throttledProxy(harness.env.config.storage.endpoint, 80_000);
     await proxy.start();
     try {
       const material = await createMaterial(harness.env, {

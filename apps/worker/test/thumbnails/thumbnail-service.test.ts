@@ -1,13 +1,14 @@
 import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
 import { ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
 import { createStorage } from "@learning-hub/storage";
+import type { TcpProxy } from "@learning-hub/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeImage } from "../../src/media";
 import { ensurePlaceholders } from "../../src/services/placeholders";
 import { type ThumbnailAttempt, ThumbnailService } from "../../src/services/thumbnail-service";
 import { fixturePath } from "../media/helpers";
-import { hostAndPort, ThrottledProxy } from "../support/throttled-proxy";
+import { throttledProxy } from "../support/throttled-proxy";
 import {
   createMaterial,
   createWorkerHarness,
@@ -17,7 +18,7 @@ import {
 } from "../support/worker-harness";
 
 let harness: WorkerHarness;
-let proxy: ThrottledProxy;
+let proxy: TcpProxy;
 const attempt = (isFinalAttempt = false): ThumbnailAttempt => ({
   logger: pino({ level: "silent" }),
   signal: new AbortController().signal,
@@ -36,7 +37,7 @@ function service(storage = harness.env.storage): ThumbnailService {
 beforeAll(async () => {
   harness = await createWorkerHarness();
   // sample-720p.mp4 is ~500 KB: read through the proxy, its render takes a few seconds.
-  proxy = new ThrottledProxy(hostAndPort(harness.env.config.storage.endpoint), 150_000);
+  proxy = throttledProxy(harness.env.config.storage.endpoint, 150_000);
   await proxy.start();
 });
 

@@ -1,8 +1,9 @@
 import { thumbnailJobId } from "@learning-hub/queue";
+import type { TcpProxy } from "@learning-hub/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensurePlaceholders } from "../../src/services/placeholders";
 import { fixturePath } from "../media/helpers";
-import { hostAndPort, ThrottledProxy } from "../support/throttled-proxy";
+import { throttledProxy } from "../support/throttled-proxy";
 import {
   createMaterial,
   createWorkerHarness,
@@ -16,7 +17,7 @@ import { configEnvironment, WorkerProcess } from "../support/worker-process";
 const LOCK_MS = 3000;
 const STALLED_INTERVAL_MS = 1000;
 let harness: WorkerHarness;
-let proxy: ThrottledProxy;
+let proxy: TcpProxy;
 const processes: WorkerProcess[] = [];
 
 beforeAll(async () => {
@@ -26,7 +27,7 @@ beforeAll(async () => {
   });
   await ensurePlaceholders(harness.env.storage);
   // The first worker reads storage through this: its render of a 500 KB video takes ~10 s.
-  proxy = new ThrottledProxy(hostAndPort(harness.env.config.storage.endpoint), 50_000);
+  proxy = throttledProxy(harness.env.config.storage.endpoint, 50_000);
   await proxy.start();
 });
 
