@@ -3,6 +3,7 @@ import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { startDeadline } from "./deadline";
 import { asMediaError, MediaError } from "./media-error";
 import { pdfjsAssetPaths } from "./pdfjs-assets";
+import { loadPdfjs } from "./pdfjs-module";
 
 export interface PdfThumbnailOptions {
   /** Output width in pixels; the first page is scaled to exactly this width. Default 480. */
@@ -48,8 +49,8 @@ export async function renderPdfThumbnail(data: Uint8Array, options: PdfThumbnail
   const width = options.width ?? DEFAULT_WIDTH;
   const quality = options.quality ?? DEFAULT_QUALITY;
   const deadline = startDeadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, "PDF thumbnail", options.signal);
-  // Imported lazily: loading pdfjs installs DOMMatrix/Path2D polyfills on globalThis.
-  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  // Loaded lazily: loading pdfjs installs DOMMatrix/Path2D polyfills on globalThis.
+  const { getDocument } = await loadPdfjs();
   const loadingTask = getDocument({
     // A copy: pdfjs transfers (detaches) the buffer it is given, and callers' Buffers may share a pool.
     data: new Uint8Array(data),
