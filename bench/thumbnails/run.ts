@@ -4,11 +4,16 @@
  *      same frame extraction (same filters, seek and quality) from the same presigned URL; also against the
  *      CLI reading the local file;
  *   2. mean job time of a PDF thumbnail / `pdftoppm -jpeg -f 1 -l 1 -scale-to-x 480 -scale-to-y -1` on the file;
- *   3. throughput (jobs/s) with two worker processes / one, each `apps/worker/src/main.ts` as operators run it;
+ *   3. throughput (jobs/s) with two worker processes / one, each `apps/worker/src/main.ts` as operators run it:
+ *      a. each process pinned to a CPU of its own (taskset) with THUMBNAIL_CONCURRENCY=1, so one process is one
+ *         CPU's worth of work and the ratio shows whether a second one adds another without a shared bottleneck
+ *         (on 2 CPUs, unpinned processes compete for the same cores: ffmpeg alone decodes on several threads);
+ *      b. unpinned, THUMBNAIL_CONCURRENCY=1; c. unpinned, THUMBNAIL_CONCURRENCY=2 (what this machine gives);
+ *      d. the machine's ceiling: the ffmpeg CLI alone on one pinned CPU against two;
  *   4. a large video rendered from a presigned URL (ffmpeg reads ranges) / downloaded to a temp file first.
  * Rounds of the variants being compared alternate, so background load hits both alike.
  *
- *   pnpm tsx bench/thumbnails/run.ts [--rounds 6] [--jobs 36] [--concurrency 1] [--parts 1234]
+ *   pnpm tsx bench/thumbnails/run.ts [--rounds 6] [--jobs 60] [--parts 1234]
  *
  * Needs PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379); starts its own s3rver; generates a 1080p 60 s
  * ~240 MB H.264 video once (cached in the temp directory).
@@ -42,15 +47,13 @@ const execFileAsync = promisify(execFile);
 const { values } = parseArgs({
   options: {
     rounds: { type: "string", default: "6" },
-    jobs: { type: "string", default: "36" },
-    concurrency: { type: "string", default: "1" },
+    jobs: { type: "string", default: "60" },
     /** Which of the four measurements to run, e.g. `--parts 3`. */
     parts: { type: "string", default: "1234" },
   },
 });
 const ROUNDS = Number(values.rounds);
 const THROUGHPUT_JOBS = Number(values.jobs);
-const CONCURRENCY = values.concurrency ?? "1";
 const PARTS = values.parts ?? "1234";
 /** Finished jobs left out of the throughput figure (cold start of each worker process). */
 const WARM_UP = 6;
@@ -151,6 +154,13 @@ async function cpuSeconds(pids: (number | undefined)[]): Promise<number> {
   return ticks / 100; // USER_HZ
 }
 
+/** Busy time of all CPUs of the machine (everything but idle and iowait), from /proc/stat. */
+async function machineBusySeconds(): Promise<number> {
+  const fields = (await readFile("/proc/stat", "utf8")).split("\n")[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const [idle = 0, iowait = 0] = [fields[3], fields[4]];
+  return (fields.reduce((a, b) => a + b, 0) - idle - iowait) / 100; // USER_HZ
+}
+
 async function probeDuration(file: string): Promise<number> {
   const { stdout } = await execFileAsync("ffprobe", [
     "-v",
@@ -164,7 +174,11 @@ async function probeDuration(file: string): Promise<number> {
   return Number(stdout.trim());
 }
 
-/** 1 and 2: job time against the CLI tools, one in-process worker running jobs one at a time. */
+/**
+ * 1 and 2: job time against the CLI tools, with one worker process (`main.ts`, as operators run it) taking jobs
+ * one at a time, so the worker's event loop is not shared with this benchmark's reads, spawns and renders.
+ * The PDF job is also timed with the worker inside this process (how earlier runs measured it).
+ */
 async function measureJobTimes(context: BenchContext): Promise<void> {
   const { stack, catalogue, ffmpeg, work, bigVideo } = context;
   const videoId = await catalogue.add(bigVideo, "video", "materials/1/big.mp4");
@@ -179,14 +193,6 @@ async function measureJobTimes(context: BenchContext): Promise<void> {
     settings: jobSettings(stack.config),
     ffmpeg,
   };
-  const runtime = startWorkers({
-    config: stack.config,
-    logger: deps.logger,
-    connection: stack.connection,
-    handlers: createJobHandlers(deps),
-    settings: deps.settings,
-    queues: ["thumbnails"],
-  });
   const seek = chooseSeekSeconds(await probeDuration(bigVideo));
   const frame = path.join(work, "frame.jpg");
   const cliFromUrl = async () => {
@@ -199,6 +205,24 @@ async function measureJobTimes(context: BenchContext): Promise<void> {
       ...["-jpeg", "-f", "1", "-l", "1", "-scale-to-x", "480", "-scale-to-y", "-1"],
       ...[fixture("handout-5-pages.pdf"), path.join(work, "page")],
     ]);
+  const runtime = startWorkers({
+    config: stack.config,
+    logger: deps.logger,
+    connection: stack.connection,
+    handlers: createJobHandlers(deps),
+    settings: deps.settings,
+    queues: ["thumbnails"],
+  });
+  await jobTime(stack, catalogue, pdfId); // warm-up
+  const pdfInProcess: number[] = [];
+  for (let round = 0; round < ROUNDS * 4; round++) {
+    pdfInProcess.push(await jobTime(stack, catalogue, pdfId));
+    await pdftoppm();
+  }
+  await runtime.close();
+
+  const worker = new WorkerProcess(stack.env);
+  await worker.waitForLog((line) => line.msg === "worker started", 120_000);
   // Warm-up: module loading, pdfjs fonts, connection pools, page cache.
   await jobTime(stack, catalogue, videoId);
   await jobTime(stack, catalogue, pdfId);
@@ -218,7 +242,7 @@ async function measureJobTimes(context: BenchContext): Promise<void> {
     pdf.cli.push(await timed(pdftoppm));
     pdf.render.push(await timed(() => renderPdfThumbnail(pdfBytes)));
   }
-  await runtime.close();
+  await worker.stop();
 
   out();
   out(
@@ -228,32 +252,53 @@ async function measureJobTimes(context: BenchContext): Promise<void> {
   );
   out(
     `2. PDF job ${ms(mean(pdf.job))} / pdftoppm ${ms(mean(pdf.cli))} = ${(mean(pdf.job) / mean(pdf.cli)).toFixed(2)} (goal <= 1.5)` +
-      `; the pdfjs render alone (no queue, storage, database) ${ms(mean(pdf.render))} / pdftoppm = ${(mean(pdf.render) / mean(pdf.cli)).toFixed(2)}`,
+      `; with the worker inside this benchmark process ${ms(mean(pdfInProcess))} / pdftoppm = ${(mean(pdfInProcess) / mean(pdf.cli)).toFixed(2)}` +
+      `; the pdfjs render alone, in this process (no queue, storage, database) ${ms(mean(pdf.render))} / pdftoppm = ${(mean(pdf.render) / mean(pdf.cli)).toFixed(2)}`,
   );
   // Leaves the queue to the throughput batch.
   await catalogue.reset([videoId, pdfId]);
 }
 
+/** How the worker processes of a throughput measurement run. */
+interface ThroughputSetup {
+  label: string;
+  concurrency: number;
+  /** Process i (and the ffmpeg it starts) runs on CPU i only. */
+  pinned: boolean;
+}
+
+const THROUGHPUT_SETUPS: ThroughputSetup[] = [
+  { label: "3a. one CPU per process (taskset)", concurrency: 1, pinned: true },
+  { label: "3b. unpinned", concurrency: 1, pinned: false },
+  { label: "3c. unpinned", concurrency: 2, pinned: false },
+];
+
+/** Restricts a process and all its threads to one CPU; threads and children it starts later inherit that. */
+async function pinToCpu(pid: number | undefined, cpu: number): Promise<void> {
+  if (pid === undefined) throw new Error("worker process has no pid");
+  await execFileAsync("taskset", ["--all-tasks", "--pid", "--cpu-list", String(cpu), String(pid)]);
+}
+
 /** 3. throughput of worker processes (`main.ts`, as operators run it), on a queue holding only this batch. */
-async function measureThroughput(context: BenchContext): Promise<void> {
+async function measureThroughput(context: BenchContext, ids: number[], setup: ThroughputSetup): Promise<void> {
   const { stack, catalogue } = context;
-  const ids: number[] = [];
-  for (let index = 0; index < THROUGHPUT_JOBS; index++) {
-    const isPdf = index % 3 === 2;
-    const file = isPdf ? fixture("handout-5-pages.pdf") : fixture("sample-720p.mp4");
-    ids.push(await catalogue.add(file, isPdf ? "pdf" : "video", `materials/1/batch-${index}.${isPdf ? "pdf" : "mp4"}`));
-  }
   const throughput: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const busyCpus: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const s3Cpus: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const machineCpus: Record<1 | 2, number[]> = { 1: [], 2: [] };
   for (const processes of [1, 2, 1, 2] as const) {
     await catalogue.reset(ids);
-    const workers = Array.from({ length: processes }, () => new WorkerProcess(stack.env));
+    const env = { ...stack.env, THUMBNAIL_CONCURRENCY: String(setup.concurrency) };
+    const workers = Array.from({ length: processes }, () => new WorkerProcess(env));
     try {
+      if (setup.pinned) await Promise.all(workers.map((w, cpu) => pinToCpu(w.pid, cpu)));
       await Promise.all(workers.map((w) => w.waitForLog((line) => line.msg === "worker started", 120_000)));
+      // Again, for threads started meanwhile by a thread that was not pinned yet.
+      if (setup.pinned) await Promise.all(workers.map((w, cpu) => pinToCpu(w.pid, cpu)));
       const started = Date.now();
       const cpuBefore = await cpuSeconds(workers.map((w) => w.pid));
       const s3CpuBefore = await cpuSeconds([stack.s3Pid]);
+      const machineBefore = await machineBusySeconds();
       for (const id of ids) await stack.queues.enqueueThumbnail(id);
       for (;;) {
         const counts = await stack.queues.thumbnails.getJobCounts("completed", "failed");
@@ -271,6 +316,7 @@ async function measureThroughput(context: BenchContext): Promise<void> {
       const wall = (Date.now() - started) / 1000;
       busyCpus[processes].push(((await cpuSeconds(workers.map((w) => w.pid))) - cpuBefore) / wall);
       s3Cpus[processes].push(((await cpuSeconds([stack.s3Pid])) - s3CpuBefore) / wall);
+      machineCpus[processes].push(((await machineBusySeconds()) - machineBefore) / wall);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
     }
@@ -278,13 +324,52 @@ async function measureThroughput(context: BenchContext): Promise<void> {
   const [completed] = await stack.database.sql<{ count: number }[]>`
     select count(*)::int as count from materials where id = any(${ids}) and thumbnail_status = 'completed'`;
   out(
-    `3. throughput, ${ids.length} jobs (first ${WARM_UP} left out) (2/3 video, 1/3 PDF), THUMBNAIL_CONCURRENCY=${CONCURRENCY} per process:` +
+    `${setup.label}, THUMBNAIL_CONCURRENCY=${setup.concurrency} per process:` +
       ` one process ${throughput[1].map((x) => x.toFixed(2)).join(", ")} jobs/s,` +
       ` two ${throughput[2].map((x) => x.toFixed(2)).join(", ")} jobs/s;` +
-      ` two / one = ${(mean(throughput[2]) / mean(throughput[1])).toFixed(2)} (goal >= 1.7); rows completed ${completed?.count}/${ids.length};` +
+      ` two / one = ${(mean(throughput[2]) / mean(throughput[1])).toFixed(2)}${setup.pinned ? " (goal >= 1.7)" : ""};` +
+      ` rows completed ${completed?.count}/${ids.length};` +
       ` CPUs kept busy by the workers and their ffmpeg children: one process ${mean(busyCpus[1]).toFixed(2)}, two ${mean(busyCpus[2]).toFixed(2)};` +
-      ` by s3rver: ${mean(s3Cpus[1]).toFixed(2)}, ${mean(s3Cpus[2]).toFixed(2)}`,
+      ` by s3rver: ${mean(s3Cpus[1]).toFixed(2)}, ${mean(s3Cpus[2]).toFixed(2)};` +
+      ` by the whole machine (PostgreSQL, Redis, this benchmark and anything else included): ${mean(machineCpus[1]).toFixed(2)}, ${mean(machineCpus[2]).toFixed(2)}`,
   );
+}
+
+/**
+ * The machine's own ceiling for this work: the ffmpeg CLI doing the batch's frame extraction back to back on
+ * one pinned CPU, against twice as many on two (no queue, database or storage).
+ */
+async function measureCliCeiling(context: BenchContext): Promise<void> {
+  const { ffmpeg, work } = context;
+  const video = fixture("sample-720p.mp4");
+  const seek = chooseSeekSeconds(await probeDuration(video));
+  const runs = 12;
+  const onCpu = async (cpu: number) => {
+    for (let run = 0; run < runs; run++) {
+      const args = ffmpegExtraction(video, seek, path.join(work, `ceiling-${cpu}.jpg`));
+      await execFileAsync("taskset", ["--cpu-list", String(cpu), ffmpeg.ffmpegPath, ...args]);
+    }
+  };
+  const one = await timed(() => onCpu(0));
+  const two = await timed(() => Promise.all([onCpu(0), onCpu(1)]));
+  out(
+    `3d. ceiling: the ffmpeg CLI frame extraction of sample-720p.mp4, ${runs} on one pinned CPU ${ms(one)},` +
+      ` ${2 * runs} on two ${ms(two)}: two / one = ${((2 * one) / two).toFixed(2)}`,
+  );
+}
+
+/** The throughput batch: 2/3 short videos, 1/3 PDFs, stored once and reset before each measurement. */
+async function throughputBatch(context: BenchContext): Promise<number[]> {
+  const ids: number[] = [];
+  for (let index = 0; index < THROUGHPUT_JOBS; index++) {
+    const isPdf = index % 3 === 2;
+    const file = isPdf ? fixture("handout-5-pages.pdf") : fixture("sample-720p.mp4");
+    const key = `materials/1/batch-${index}.${isPdf ? "pdf" : "mp4"}`;
+    ids.push(await context.catalogue.add(file, isPdf ? "pdf" : "video", key));
+  }
+  out();
+  out(`3. throughput, ${ids.length} jobs (2/3 video, 1/3 PDF; the first ${WARM_UP} finished left out):`);
+  return ids;
 }
 
 /** 4. presigned URL against download-first, on the large video, media layer only. */
@@ -328,7 +413,7 @@ interface BenchContext {
 async function main(): Promise<void> {
   const bigVideo = await largeVideo();
   const bigSize = (await stat(bigVideo)).size;
-  const stack = await startBenchStack({ THUMBNAIL_CONCURRENCY: CONCURRENCY, THUMBNAIL_ATTEMPTS: "1" });
+  const stack = await startBenchStack({ THUMBNAIL_CONCURRENCY: "1", THUMBNAIL_ATTEMPTS: "1" });
   const work = await mkdtemp(path.join(tmpdir(), "bench-thumbnails-"));
   const catalogue = new Materials(stack);
   const ffmpeg = locateFfmpeg();
@@ -343,7 +428,11 @@ async function main(): Promise<void> {
     );
 
     if (PARTS.includes("1") || PARTS.includes("2")) await measureJobTimes(context);
-    if (PARTS.includes("3")) await measureThroughput(context);
+    if (PARTS.includes("3")) {
+      const ids = await throughputBatch(context);
+      for (const setup of THROUGHPUT_SETUPS) await measureThroughput(context, ids, setup);
+      await measureCliCeiling(context);
+    }
     if (PARTS.includes("4")) await measureSourceReads(context);
   } finally {
     await rm(work, { recursive: true, force: true });
