@@ -1,3 +1,4 @@
+export { configEnvironment } from "./config-environment";
 export { TEST_POSTGRES_ADMIN_URL, TEST_REDIS_URL } from "./constants";
 export { createTestEnvironment, type TestEnvironment } from "./environment";
 export { findSamples, type PrometheusSample, parsePrometheus, sampleValue } from "./prometheus";

@@ -1,5 +1,5 @@
 import { thumbnailJobId } from "@learning-hub/queue";
-import type { TcpProxy } from "@learning-hub/testing";
+import { configEnvironment, type TcpProxy } from "@learning-hub/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensurePlaceholders } from "../../src/services/placeholders";
 import { fixturePath } from "../media/helpers";
@@ -12,7 +12,7 @@ import {
   waitFor,
   waitForThumbnailJob,
 } from "../support/worker-harness";
-import { configEnvironment, WorkerProcess } from "../support/worker-process";
+import { WorkerProcess } from "../support/worker-process";
 
 const LOCK_MS = 3000;
 const STALLED_INTERVAL_MS = 1000;
