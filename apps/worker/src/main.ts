@@ -12,6 +12,7 @@ import { locateFfmpeg } from "./media";
 import { createWorkerMetrics } from "./metrics";
 import { ScheduleReconciler } from "./scheduler/schedule-reconciler";
 import { prepareThumbnailWork } from "./services/thumbnail-startup";
+import { SWEEP_SCHEDULER_ID, scheduleThumbnailSweep } from "./services/thumbnail-sweep";
 import { workersHealth } from "./worker-health";
 
 const config = loadConfig();
@@ -29,7 +30,17 @@ const ffmpeg = locateFfmpeg();
 const deps: WorkerDependencies = { config, logger, database, storage, connection, queues, settings, ffmpeg };
 await prepareThumbnailWork(deps);
 // Reconciled before consuming, so a scheduler paused while Redis was away never fires here.
-const scheduler = new ScheduleReconciler({ config, logger, database, queues, settings, connection });
+const scheduler = new ScheduleReconciler({
+  config,
+  logger,
+  database,
+  queues,
+  settings,
+  connection,
+  fixedSchedules: {
+    [SWEEP_SCHEDULER_ID]: () => scheduleThumbnailSweep(queues, settings.sweep_pending_thumbnails),
+  },
+});
 await scheduler.start();
 const metrics = createWorkerMetrics(queues);
 const runtime = startWorkers({ config, logger, connection, handlers: createJobHandlers(deps), settings, metrics });

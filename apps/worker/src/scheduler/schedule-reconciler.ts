@@ -21,6 +21,11 @@ export interface ScheduleReconcilerOptions {
   settings: Record<JobName, JobSettings>;
   /** Duplicated for the pub/sub subscription, which needs a connection of its own. */
   connection: Redis;
+  /**
+   * Schedulers that cannot be paused (e.g. the thumbnail sweep): each reconcile re-creates them when
+   * missing, so a flushed Redis gets them back too. Each returns whether it created its scheduler.
+   */
+  fixedSchedules?: Record<string, () => Promise<boolean>>;
 }
 
 /**
@@ -102,6 +107,13 @@ export class ScheduleReconciler {
       } catch (error) {
         // The next signal or tick tries again.
         logger.warn({ scheduler: definition.id, err: (error as Error).message }, "job scheduler reconcile failed");
+      }
+    }
+    for (const [id, ensure] of Object.entries(this.options.fixedSchedules ?? {})) {
+      try {
+        if (await ensure()) logger.info({ scheduler: id, change: "created" }, "job scheduler reconciled");
+      } catch (error) {
+        logger.warn({ scheduler: id, err: (error as Error).message }, "job scheduler reconcile failed");
       }
     }
   }

@@ -48,8 +48,13 @@ export async function sweepPendingThumbnails(deps: ThumbnailSweepDependencies): 
   return enqueued;
 }
 
-/** Creates or updates the repeatable sweep; every worker calls it at start-up (an upsert, so one schedule). */
-export async function scheduleThumbnailSweep(queues: JobQueues, settings: JobSettings): Promise<void> {
+/**
+ * Creates the repeatable sweep when BullMQ has none (at start-up, and on every scheduler reconcile, so a
+ * flushed Redis gets it back); an existing one is left alone so its next run is not pushed back.
+ * Returns whether it was created.
+ */
+export async function scheduleThumbnailSweep(queues: JobQueues, settings: JobSettings): Promise<boolean> {
+  if (await queues.maintenance.getJobScheduler(SWEEP_SCHEDULER_ID)) return false;
   await queues.maintenance.upsertJobScheduler(
     SWEEP_SCHEDULER_ID,
     { every: SWEEP_EVERY_MS },
@@ -59,4 +64,5 @@ export async function scheduleThumbnailSweep(queues: JobQueues, settings: JobSet
       opts: { ...addOptions(settings), removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
     },
   );
+  return true;
 }
