@@ -1,7 +1,6 @@
 import { Readable } from "node:stream";
-import type { Config } from "@learning-hub/config";
 import type { Client } from "minio";
-import { createMinioClient } from "./client";
+import { createMinioClient, type StorageOptions } from "./client";
 import { errorCode, isNotFoundCode, StorageError, toStorageError } from "./errors";
 import { type StorageLogger, silentLogger } from "./logger";
 import { type PutStreamOptions, type PutStreamResult, uploadStream } from "./multipart-upload";
@@ -56,7 +55,7 @@ const PING_TIMEOUT_MS = 5_000;
 /** S3's DeleteObjects limit; minio batches too, but we need per-batch errors. */
 const DELETE_BATCH = 1000;
 
-export function createStorage(options: Config["storage"], logger: StorageLogger = silentLogger): ObjectStorage {
+export function createStorage(options: StorageOptions, logger: StorageLogger = silentLogger): ObjectStorage {
   return new MinioObjectStorage(createMinioClient(options), options, logger);
 }
 
@@ -67,7 +66,7 @@ export class MinioObjectStorage implements ObjectStorage {
   readonly #publicBaseUrl: string;
   readonly #logger: StorageLogger;
 
-  constructor(client: Client, options: Config["storage"], logger: StorageLogger = silentLogger) {
+  constructor(client: Client, options: StorageOptions, logger: StorageLogger = silentLogger) {
     this.#client = client;
     this.bucket = options.bucket;
     this.#region = options.region;
