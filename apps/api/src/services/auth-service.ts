@@ -4,7 +4,8 @@ import type { Config } from "@learning-hub/config";
 import type { Database } from "@learning-hub/db";
 import { AuthSessionsRepository, type SessionAccess } from "@learning-hub/db/repositories/auth-sessions";
 import { type User, UsersRepository } from "@learning-hub/db/repositories/users";
-import { AppError, invalidToken, unauthorized } from "../errors/app-error";
+import { AppError, invalidToken, unauthorized, validationError } from "../errors/app-error";
+import { COMMON_PASSWORDS_REFUSED, isCommonPassword } from "./common-passwords";
 import { PasswordHasher } from "./password-hasher";
 import { SessionAccessCache } from "./session-access-cache";
 import { type TokenPair, TokenService } from "./token-service";
@@ -37,6 +38,14 @@ export class AuthService {
   ) {}
 
   async register(input: Registration): Promise<User> {
+    if (isCommonPassword(input.password)) {
+      throw validationError([
+        {
+          field: "password",
+          reason: `is one of the ${COMMON_PASSWORDS_REFUSED} most common passwords; choose one that is harder to guess`,
+        },
+      ]);
+    }
     const passwordHash = await this.passwords.hash(input.password);
     const user = await this.users.create({ email: normaliseEmail(input.email), name: input.name, passwordHash });
     if (!user) throw new AppError(400, "EMAIL_ALREADY_EXISTS", "Email is already registered");
