@@ -196,7 +196,7 @@ export class UploadService {
     const { head, stream } = await readHead(part.file, SNIFF_BYTES);
     let row: MaterialRow | undefined;
     try {
-      const format = detectUploadFormat(part.filename, head);
+      const format = await detectUploadFormat(part.filename, head);
       if (!format) {
         throw new AppError(415, "UNSUPPORTED_FILE_TYPE", "Only mp4 and webm videos and pdf documents are accepted", {
           filename: part.filename,
