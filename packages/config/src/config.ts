@@ -19,6 +19,8 @@ export interface Config {
     bucket: string;
     publicUrl: string;
     timeoutMs: number;
+    /** CORS_ORIGINS again: web apps there read objects straight from the bucket. */
+    corsOrigins: string[] | "*";
   };
   auth: { jwtSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
@@ -61,6 +63,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
   }
   const env = converted as Env;
+  const corsOrigins =
+    env.CORS_ORIGINS.trim() === "*"
+      ? "*"
+      : env.CORS_ORIGINS.split(",")
+          .map((o) => o.trim())
+          .filter(Boolean);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   if (typeof trustProxy === "string") throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: ${trustProxy}`);
   if (env.NODE_ENV === "production" && (source.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET)) {
@@ -75,12 +83,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     http: {
       host: env.HOST,
       port: env.PORT,
-      corsOrigins:
-        env.CORS_ORIGINS.trim() === "*"
-          ? "*"
-          : env.CORS_ORIGINS.split(",")
-              .map((o) => o.trim())
-              .filter(Boolean),
+      corsOrigins,
       trustProxy,
     },
     logLevel: env.LOG_LEVEL,
@@ -98,6 +101,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       bucket: env.S3_BUCKET,
       publicUrl: env.STORAGE_PUBLIC_URL.replace(/\/+$/, ""),
       timeoutMs: env.STORAGE_TIMEOUT_MS,
+      corsOrigins,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

@@ -7,7 +7,11 @@ import { timedTransport } from "./timed-transport";
 export const DEFAULT_STORAGE_TIMEOUT_MS = 10_000;
 
 /** The storage section of the config; the timeout may be left out (tools, benchmarks). */
-export type StorageOptions = Omit<Config["storage"], "timeoutMs"> & { timeoutMs?: number };
+export type StorageOptions = Omit<Config["storage"], "timeoutMs" | "corsOrigins"> & {
+  timeoutMs?: number;
+  /** Origins of web apps that may read objects with `fetch`; none set means the bucket's CORS is left alone. */
+  corsOrigins?: readonly string[] | "*";
+};
 
 /** Builds a path-style minio client from an endpoint URL such as `http://127.0.0.1:9000`. */
 export function createMinioClient(options: StorageOptions): Client {

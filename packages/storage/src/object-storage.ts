@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Client } from "minio";
 import { createMinioClient, type StorageOptions } from "./client";
+import { browserReadCors } from "./cors";
 import { errorCode, isNotFoundCode, StorageError, toStorageError } from "./errors";
 import { type StorageLogger, silentLogger } from "./logger";
 import { type PutStreamOptions, type PutStreamResult, uploadStream } from "./multipart-upload";
@@ -31,7 +33,10 @@ export interface RemoveManyResult {
 
 export interface ObjectStorage {
   readonly bucket: string;
-  /** Creates the bucket if missing and makes it anonymously readable (where the server supports policies). */
+  /**
+   * Creates the bucket if missing, makes it anonymously readable (where the server supports policies) and,
+   * with `corsOrigins`, readable by web apps on those origins (where the server supports bucket CORS).
+   */
   ensureBucket(): Promise<void>;
   putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult>;
   putBuffer(key: string, data: Buffer, contentType: string): Promise<void>;
@@ -65,9 +70,11 @@ export class MinioObjectStorage implements ObjectStorage {
   readonly #region: string;
   readonly #publicBaseUrl: string;
   readonly #logger: StorageLogger;
+  readonly #corsOrigins: StorageOptions["corsOrigins"];
 
   constructor(client: Client, options: StorageOptions, logger: StorageLogger = silentLogger) {
     this.#client = client;
+    this.#corsOrigins = options.corsOrigins;
     this.bucket = options.bucket;
     this.#region = options.region;
     this.#publicBaseUrl = options.publicUrl.replace(/\/+$/, "");
@@ -83,6 +90,30 @@ export class MinioObjectStorage implements ObjectStorage {
       this.#logger.warn(
         { bucket: this.bucket },
         "Storage server does not implement bucket policies; objects are public only if the server allows anonymous reads",
+      );
+    }
+    if (this.#corsOrigins !== undefined) await this.#allowBrowserReads(this.#corsOrigins);
+  }
+
+  /** PutBucketCors, which minio's client lacks; MinIO itself answers NotImplemented (it has a global setting). */
+  async #allowBrowserReads(origins: NonNullable<StorageOptions["corsOrigins"]>): Promise<void> {
+    const body = browserReadCors(origins);
+    try {
+      await this.#client.makeRequestAsyncOmit(
+        {
+          method: "PUT",
+          bucketName: this.bucket,
+          query: "cors",
+          headers: { "Content-MD5": createHash("md5").update(body).digest("base64") },
+        },
+        body,
+        [200],
+      );
+    } catch (error) {
+      if (errorCode(error) !== "NotImplemented") throw toStorageError(error, `Setting CORS of bucket ${this.bucket}`);
+      this.#logger.warn(
+        { bucket: this.bucket },
+        "Storage server does not implement bucket CORS; configure its own (MinIO: MINIO_API_CORS_ALLOW_ORIGIN)",
       );
     }
   }
