@@ -7,7 +7,7 @@ export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
 export interface Config {
   env: Env["NODE_ENV"];
   version: string;
-  http: { host: string; port: number; corsOrigins: string[] | "*"; trustProxy: TrustProxy };
+  http: { host: string; port: number; corsOrigins: string[] | "*"; trustProxy: TrustProxy; docsEnabled: boolean };
   logLevel: Env["LOG_LEVEL"];
   database: { url: string; poolMax: number; statementTimeoutMs: number };
   redis: { url: string; prefix: string; commandTimeoutMs: number };
@@ -85,6 +85,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       port: env.PORT,
       corsOrigins,
       trustProxy,
+      docsEnabled: env.DOCS_ENABLED ?? env.NODE_ENV !== "production",
     },
     logLevel: env.LOG_LEVEL,
     database: {

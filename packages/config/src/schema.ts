@@ -39,6 +39,8 @@ export const EnvSchema = Type.Object({
    * `linklocal`, `uniquelocal`).
    */
   TRUST_PROXY: Type.String({ default: "" }),
+  /** Serve the interactive API docs at `/docs`; unset means on, except in production. */
+  DOCS_ENABLED: Type.Optional(Type.Boolean()),
   RATE_LIMIT_ENABLED: Type.Boolean({ default: false }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 100 }),
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),

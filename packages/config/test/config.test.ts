@@ -65,6 +65,14 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...base, STORAGE_TIMEOUT_MS: "0" })).toThrow(/STORAGE_TIMEOUT_MS/);
   });
 
+  it("serves /docs unless turned off, and not in production unless turned on", () => {
+    expect(loadConfig(base).http.docsEnabled).toBe(true);
+    expect(loadConfig({ ...base, DOCS_ENABLED: "false" }).http.docsEnabled).toBe(false);
+    const production = { ...base, NODE_ENV: "production", JWT_SECRET: "x".repeat(40) };
+    expect(loadConfig(production).http.docsEnabled).toBe(false);
+    expect(loadConfig({ ...production, DOCS_ENABLED: "true" }).http.docsEnabled).toBe(true);
+  });
+
   it("trusts no proxy unless TRUST_PROXY says which", () => {
     expect(loadConfig(base).http.trustProxy).toBe(false);
     expect(loadConfig({ ...base, TRUST_PROXY: "false" }).http.trustProxy).toBe(false);
