@@ -50,10 +50,11 @@ describe("ensureBucket with corsOrigins", () => {
 
   async function storedPdf(corsOrigins?: readonly string[] | "*") {
     const logger = recordingLogger();
-    const storage = createStorage({ ...storageOptions(), corsOrigins }, logger);
+    const options = { ...storageOptions(), corsOrigins };
+    const storage = createStorage(options, logger);
     await storage.ensureBucket();
     await storage.putBuffer("docs/handout.pdf", Buffer.from("%PDF-1.4\n0123456789"), "application/pdf");
-    return { url: storage.publicUrl("docs/handout.pdf"), logger };
+    return { url: `${options.publicUrl}/docs/handout.pdf`, logger };
   }
 
   const preflight = (url: string, origin: string) =>
