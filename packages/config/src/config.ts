@@ -7,7 +7,14 @@ export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
 export interface Config {
   env: Env["NODE_ENV"];
   version: string;
-  http: { host: string; port: number; corsOrigins: string[] | "*"; trustProxy: TrustProxy; docsEnabled: boolean };
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[] | "*";
+    trustProxy: TrustProxy;
+    docsEnabled: boolean;
+    handlerTimeoutMs: number;
+  };
   logLevel: Env["LOG_LEVEL"];
   database: { url: string; poolMax: number; statementTimeoutMs: number };
   redis: { url: string; prefix: string; commandTimeoutMs: number };
@@ -86,6 +93,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       corsOrigins,
       trustProxy,
       docsEnabled: env.DOCS_ENABLED ?? env.NODE_ENV !== "production",
+      handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
     },
     logLevel: env.LOG_LEVEL,
     database: {

@@ -7,6 +7,11 @@ export const EnvSchema = Type.Object({
   }),
   HOST: Type.String({ default: "0.0.0.0" }),
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8000 }),
+  /**
+   * Longest a request may take to be answered before it gets 503 (a dependency that hangs without an error);
+   * uploads are bounded by their body's arrival instead.
+   */
+  HANDLER_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },

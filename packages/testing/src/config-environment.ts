@@ -20,6 +20,7 @@ export function configEnvironment(config: Config): Record<string, string> {
     STORAGE_TIMEOUT_MS: String(config.storage.timeoutMs),
     TRUST_PROXY: trustProxyValue(config.http.trustProxy),
     DOCS_ENABLED: String(config.http.docsEnabled),
+    HANDLER_TIMEOUT_MS: String(config.http.handlerTimeoutMs),
     JWT_SECRET: config.auth.jwtSecret,
     API_METRICS_PORT: String(config.metrics.apiPort),
     WORKER_METRICS_PORT: String(config.metrics.workerPort),
