@@ -1,15 +1,22 @@
 export * from "./contracts";
+export { addOptions, type JobSettings, type JobTable, jobSettings, type QueueSettings, queueSettings } from "./job-table";
 export { JobQueues, type QueueOptions } from "./queues";
 export { createClientConnection, createWorkerConnection } from "./redis";
 export {
   applySchedule,
+  CLEANUP_SCHEDULER_ID,
+  DEFAULT_CLEANUP_PARAMS,
   type DesiredSchedule,
-  findScheduledJob,
+  desiredSchedule,
+  findPausableSchedule,
   nextRunTime,
-  SCHEDULED_JOBS,
+  SCHEDULE_TIME_ZONE,
+  SCHEDULES,
   type ScheduleChange,
-  type ScheduledJobDefinition,
+  type ScheduleDefinition,
+  type ScheduleRepeat,
+  type StoredSchedule,
+  scheduleQueue,
+  scheduleSeeds,
   schedulerChangedChannel,
-  schedulerQueue,
-} from "./schedulers";
-export { addOptions, type JobSettings, jobSettings } from "./settings";
+} from "./schedules";
