@@ -1,5 +1,12 @@
 export * from "./contracts";
-export { addOptions, type JobSettings, type JobTable, jobSettings, type QueueSettings, queueSettings } from "./job-table";
+export {
+  addOptions,
+  type JobSettings,
+  type JobTable,
+  jobSettings,
+  type QueueSettings,
+  queueSettings,
+} from "./job-table";
 export { JobQueues, type QueueOptions } from "./queues";
 export { createClientConnection, createWorkerConnection } from "./redis";
 export {
@@ -17,6 +24,6 @@ export {
   type ScheduleRepeat,
   type StoredSchedule,
   scheduleQueue,
-  scheduleSeeds,
   schedulerChangedChannel,
+  scheduleSeeds,
 } from "./schedules";
