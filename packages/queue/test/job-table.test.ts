@@ -2,7 +2,12 @@ import { loadConfig } from "@learning-hub/config";
 import { describe, expect, it } from "vitest";
 import { JobContracts, type JobSettings, type JobTable, jobSettings, Priority } from "../src";
 
-const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: "postgres://postgres@127.0.0.1:5432/unused" });
+const config = loadConfig({
+  NODE_ENV: "test",
+  DATABASE_URL: "postgres://postgres@127.0.0.1:5432/unused",
+  REDIS_URL: "redis://127.0.0.1:6379",
+  S3_ENDPOINT: "http://127.0.0.1:9",
+});
 const settings: JobSettings = {
   attempts: 1,
   backoff: { type: "fixed", delay: 0 },
