@@ -20,7 +20,7 @@ export function createCleanupHandlers(deps: JobDependencies): Pick<JobHandlers, 
   };
   return {
     cleanup: async (params, context) => report(await service.run(params, context.signal), context),
-    // The scheduler's template carries the default parameters (see SCHEDULED_JOBS).
+    // The scheduler's template carries the default parameters (see SCHEDULES).
     cleanup_stale_records: async (params, context) => report(await service.run(params, context.signal), context),
   };
 }
