@@ -71,7 +71,8 @@ beforeAll(async () => {
     THUMBNAIL_BACKOFF_MS: "50",
     THUMBNAIL_CONCURRENCY: "4",
   });
-  await harness.start();
+  // As main.ts starts it, with the pending-thumbnail sweep's schedule (the cleanup's is left out: nothing here uses it).
+  await harness.start({ schedules: ["sweep_pending_thumbnails"] });
 });
 
 afterAll(async () => {
