@@ -1,4 +1,4 @@
-export { createLogger, REDACTED_PATHS, serializeError } from "./logger";
+export { createLogger } from "./logger";
 export { onShutdownSignal } from "./shutdown";
 export { logUnhandledRejections } from "./unhandled";
 export { TimeoutError, withTimeout } from "./with-timeout";

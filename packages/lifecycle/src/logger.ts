@@ -2,7 +2,7 @@ import type { Config } from "@learning-hub/config";
 import { type Logger, pino, stdSerializers } from "pino";
 
 /** Paths whose values never reach a log line. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   "password",
@@ -31,7 +31,7 @@ const QUERY_PARAMETERS = /\nparams: [\s\S]*?(?=\n\s+at |$)/;
  * password hash among them) in `params`, its message and its stack: log the
  * query text only, along the whole `cause` chain.
  */
-export function serializeError(error: unknown): SerializedError {
+function serializeError(error: unknown): SerializedError {
   // A non-Error thrown value still logs as one, with a message and a stack from here.
   const asError = error instanceof Error ? error : new Error(String(error));
   const serialized: SerializedError = stdSerializers.err(asError);

@@ -26,7 +26,7 @@ const defineSchedule = <N extends JobName>(definition: ScheduleDefinition<N>): S
   definition as unknown as ScheduleDefinition;
 
 export const CLEANUP_SCHEDULER_ID = "cleanup_job";
-export const DEFAULT_CLEANUP_PARAMS: JobData<"cleanup_stale_records"> = {
+const DEFAULT_CLEANUP_PARAMS: JobData<"cleanup_stale_records"> = {
   cleanupProcessing: true,
   cleanupOrphans: true,
   maxAgeMinutes: 30,
