@@ -2,7 +2,7 @@ import fastifyJwt from "@fastify/jwt";
 import type { Config } from "@learning-hub/config";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { AppError, forbidden, unauthorized } from "../errors/app-error";
+import { AppError, adminRequired, unauthorized } from "../errors/app-error";
 import type { AuthenticatedUser, AuthService } from "../services/auth-service";
 
 /** A route guard: runs as a `preHandler` and leaves the caller on `request.user`. */
@@ -78,7 +78,7 @@ export const authPlugin = fp<{ auth: AuthService }>(
 
     app.decorate("requireAdmin", async (request: FastifyRequest) => {
       await authenticate(request);
-      if (!request.user.isAdmin) throw forbidden("Administrator role required");
+      if (!request.user.isAdmin) throw adminRequired();
     });
   },
   { name: "auth", dependencies: ["jwt"] },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest, FastifySchemaValidationError } from "fastify";
-import { AppError } from "../errors/app-error";
+import { invalidMaterialType } from "../errors/app-error";
 import { errorResponses, MaterialIdParams } from "../schemas/common";
 import { LikeToggle, MaterialDetail, MaterialListQuery, MaterialPage } from "../schemas/material";
 import type { CatalogueService } from "../services/catalogue-service";
@@ -21,9 +21,7 @@ function rejectInvalidQuery(request: FastifyRequest): void {
   if (!failure) return;
   const problems = failure.validation as FastifySchemaValidationError[];
   if (problems.some((problem) => problem.instancePath === "/material_type")) {
-    throw new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
-      fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
-    });
+    throw invalidMaterialType();
   }
   throw failure;
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { AppError } from "../errors/app-error";
-import { multipartBodyError, multipartPlugin } from "../plugins/multipart";
+import { notMultipart } from "../errors/app-error";
+import { multipartBodyError } from "../errors/request-body";
+import { multipartPlugin } from "../plugins/multipart";
 import { errorResponses, MaterialIdParams } from "../schemas/common";
 import { Material } from "../schemas/material";
 import { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
@@ -37,7 +38,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ upload: UploadService }> 
     },
     async (request, reply) => {
       if (!request.isMultipart()) {
-        throw new AppError(422, "VALIDATION_ERROR", "Request body must be multipart/form-data");
+        throw notMultipart();
       }
       try {
         const material = await upload.upload(request.user.id, request.parts());

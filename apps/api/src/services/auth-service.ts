@@ -4,7 +4,7 @@ import type { Config } from "@learning-hub/config";
 import type { Database } from "@learning-hub/db";
 import { AuthSessionsRepository, type SessionAccess } from "@learning-hub/db/repositories/auth-sessions";
 import { type User, UsersRepository } from "@learning-hub/db/repositories/users";
-import { AppError, invalidToken, unauthorized } from "../errors/app-error";
+import { emailAlreadyExists, inactiveUser, invalidToken, userNotFound, wrongCredentials } from "../errors/app-error";
 import { PasswordHasher } from "./password-hasher";
 import { SessionAccessCache } from "./session-access-cache";
 import { type TokenPair, TokenService } from "./token-service";
@@ -24,9 +24,6 @@ export interface Registration {
 
 export const normaliseEmail = (email: string): string => email.toLowerCase();
 
-const userNotFound = () => new AppError(401, "USER_NOT_FOUND", "User no longer exists");
-const inactiveUser = () => new AppError(403, "INACTIVE_USER", "User account is disabled");
-
 export class AuthService {
   constructor(
     private readonly users: UsersRepository,
@@ -39,7 +36,7 @@ export class AuthService {
   async register(input: Registration): Promise<User> {
     const passwordHash = await this.passwords.hash(input.password);
     const user = await this.users.create({ email: normaliseEmail(input.email), name: input.name, passwordHash });
-    if (!user) throw new AppError(400, "EMAIL_ALREADY_EXISTS", "Email is already registered");
+    if (!user) throw emailAlreadyExists();
     return user;
   }
 
@@ -49,7 +46,7 @@ export class AuthService {
     const valid = credentials
       ? await this.passwords.verify(credentials.passwordHash, password)
       : await this.passwords.verifyAgainstDummy(password);
-    if (!credentials || !valid) throw unauthorized("Incorrect email or password");
+    if (!credentials || !valid) throw wrongCredentials();
     const { user } = credentials;
     if (!user.isActive) throw inactiveUser();
 

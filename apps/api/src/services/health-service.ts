@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "@learning-hub/db";
 import { TimeoutError, withTimeout } from "@learning-hub/metrics";
 import type { ObjectStorage } from "@learning-hub/storage";
 import type { Redis } from "ioredis";
-import { AppError } from "../errors/app-error";
+import { databaseUnavailable, notReady } from "../errors/app-error";
 
 /** What one readiness check found: the dependency answered, failed, or did not answer in time. */
 export type CheckResult = "ok" | "error" | "timeout";
@@ -40,7 +40,7 @@ export class HealthService {
     try {
       await this.database.sql`select 1`;
     } catch (error) {
-      throw new AppError(503, "DATABASE_ERROR", "Database is unavailable", {}, { cause: error });
+      throw databaseUnavailable(error);
     }
   }
 
@@ -69,10 +69,7 @@ export class HealthService {
     const checks = { database, redis, storage };
     if (failures.length === 0) return { status: "ready" as const, checks: READY };
     const cause = new AggregateError(failures, "readiness checks failed");
-    if (database !== "ok") {
-      throw new AppError(503, "DATABASE_ERROR", "Not ready: the database is unavailable", { checks }, { cause });
-    }
-    const down = (["redis", "storage"] as const).filter((name) => checks[name] !== "ok");
-    throw new AppError(503, "INTERNAL_ERROR", `Not ready: ${down.join(" and ")} unavailable`, { checks }, { cause });
+    const down = (["database", "redis", "storage"] as const).filter((name) => checks[name] !== "ok");
+    throw notReady(checks, down, cause);
   }
 }
