@@ -59,6 +59,7 @@ export const JobActionResult = Type.Object(
   { $id: "JobActionResult" },
 );
 export type JobActionResult = Static<typeof JobActionResult>;
+export const JobActionResultRef = Type.Ref(JobActionResult);
 
 export const toNextRunTime = (next: Date | null): string | null => (next ? toTimestamp(next) : null);
 
