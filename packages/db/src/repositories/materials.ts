@@ -118,11 +118,6 @@ export class MaterialsRepository {
     return prepared.execute(listValues(query));
   }
 
-  /** The SQL text and parameters `listActive` runs for `query` (for query plans and benchmarks). */
-  listActiveStatement(query: MaterialListQuery): { sql: string; params: unknown[] } {
-    return this.buildList(listValues(query), query).toSQL();
-  }
-
   async countActive(type?: MaterialType): Promise<number> {
     const typed = type !== undefined;
     let prepared = this.preparedCounts.get(typed);
