@@ -9,6 +9,10 @@ import { createLogger } from "./logger";
 
 const config = loadConfig();
 const logger = createLogger(config);
+// A promise nobody awaited failed: log it with the app's fields and keep serving the requests in flight.
+process.on("unhandledRejection", (reason) => {
+  logger.error({ err: reason instanceof Error ? reason : new Error(String(reason)) }, "unhandled promise rejection");
+});
 
 await runMigrations(config.database.url);
 const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });
