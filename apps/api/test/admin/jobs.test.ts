@@ -61,7 +61,7 @@ describe("failed jobs", () => {
     const retried = await vi.waitFor(
       async () => {
         const state = await (await t.queues.maintenance.getJob(job.id))?.getState();
-        if (state !== "completed") throw new Error(`the retried job is ${state}`);
+        if (state !== "completed") throw new Error(`the retried job is ${state ?? "absent"}, not completed`);
         return state;
       },
       { timeout: 20_000, interval: 50 },
