@@ -19,7 +19,6 @@ export {
   type PutStreamResult,
 } from "./multipart-upload";
 export {
-  type ByteRange,
   createStorage,
   type ListedObject,
   MinioObjectStorage,
