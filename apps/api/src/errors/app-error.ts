@@ -4,7 +4,10 @@
  * plugins throw these; `toEnvelope` turns them into the contract's envelope.
  */
 
-/** Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405. */
+/**
+ * Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405 and
+ * SERVICE_UNAVAILABLE for 503 when a dependency other than PostgreSQL (Redis) is down or hangs.
+ */
 export type ErrorCode =
   | "EMAIL_ALREADY_EXISTS"
   | "INVALID_TYPE"
@@ -25,7 +28,8 @@ export type ErrorCode =
   | "INTERNAL_ERROR"
   | "UPLOAD_FAILED"
   | "CLEANUP_FAILED"
-  | "DATABASE_ERROR";
+  | "DATABASE_ERROR"
+  | "SERVICE_UNAVAILABLE";
 
 /** An error meant for the client: status, code and message go into the envelope as they are. */
 export class AppError extends Error {
@@ -111,6 +115,22 @@ export const rateLimitExceeded = (after: string, retryAfterSeconds: number) =>
 /** A 429 raised without the rate-limit plugin's context. */
 export const tooManyRequests = () => new AppError(429, "RATE_LIMIT_EXCEEDED", "Too many requests, slow down");
 
+// Refused before any route runs (router, HTTP parser, Expect, CORS preflight); none echoes the URL.
+export const invalidUrl = () => new AppError(400, "VALIDATION_ERROR", "The request path is not a valid URL");
+export const pathParameterTooLong = () =>
+  new AppError(414, "VALIDATION_ERROR", "A path parameter of the request is too long");
+export const urlTooLong = () => new AppError(414, "VALIDATION_ERROR", "Request URL is too long");
+export const headersTooLarge = () => new AppError(431, "VALIDATION_ERROR", "Request headers are too large");
+export const requestTooSlow = () => new AppError(408, "VALIDATION_ERROR", "The request took too long to arrive");
+export const malformedRequest = () => new AppError(400, "VALIDATION_ERROR", "Malformed HTTP request");
+export const unsupportedExpectation = () =>
+  new AppError(417, "VALIDATION_ERROR", "Only `Expect: 100-continue` is supported");
+export const notAPreflight = (missingHeaders: string[]) =>
+  validationError(
+    missingHeaders.map((header) => ({ field: header, reason: "header is required in a CORS preflight" })),
+    "OPTIONS is only answered as a CORS preflight",
+  );
+
 // 500 / 503.
 export const internalError = (cause?: unknown) =>
   new AppError(500, "INTERNAL_ERROR", "Internal server error", {}, { cause });
@@ -123,3 +143,15 @@ export const notReady = (checks: Record<string, string>, down: readonly string[]
   down.includes("database")
     ? new AppError(503, "DATABASE_ERROR", "Not ready: the database is unavailable", { checks }, { cause })
     : new AppError(503, "INTERNAL_ERROR", `Not ready: ${down.join(" and ")} unavailable`, { checks }, { cause });
+/** A dependency other than PostgreSQL is down or did not answer in time; `details.dependency` names it. */
+export const dependencyUnavailable = (dependency: "redis", cause?: unknown) =>
+  new AppError(
+    503,
+    "SERVICE_UNAVAILABLE",
+    `Service unavailable: ${dependency} does not answer`,
+    { dependency },
+    { cause },
+  );
+/** The request was not answered within `HANDLER_TIMEOUT_MS`: something it waits for hangs. */
+export const handlerTimedOut = (cause?: unknown) =>
+  new AppError(503, "SERVICE_UNAVAILABLE", "The request was not answered in time; try again later", {}, { cause });

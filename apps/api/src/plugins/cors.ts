@@ -2,7 +2,7 @@ import cors from "@fastify/cors";
 import type { Config } from "@learning-hub/config";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { AppError } from "../errors/app-error";
+import { notAPreflight } from "../errors/app-error";
 
 /** Every method a route of the API answers to. */
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -32,11 +32,7 @@ export const corsPlugin = fp<{ config: Config }>(
     app.addHook("onRequest", async (request) => {
       if (request.method !== "OPTIONS") return;
       const missing = ["origin", "access-control-request-method"].filter((header) => !request.headers[header]);
-      if (missing.length > 0) {
-        throw new AppError(400, "VALIDATION_ERROR", "OPTIONS is only answered as a CORS preflight", {
-          fields: missing.map((header) => ({ field: header, reason: "header is required in a CORS preflight" })),
-        });
-      }
+      if (missing.length > 0) throw notAPreflight(missing);
     });
     await app.register(cors, {
       origin: config.http.corsOrigins === "*" ? true : config.http.corsOrigins,

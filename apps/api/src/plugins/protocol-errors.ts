@@ -2,7 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { AppError } from "../errors/app-error";
+import {
+  type AppError,
+  headersTooLarge,
+  invalidUrl,
+  malformedRequest,
+  pathParameterTooLong,
+  requestTooSlow,
+  unsupportedExpectation,
+  urlTooLong,
+} from "../errors/app-error";
 import { toEnvelope } from "./error-handler";
 
 /**
@@ -29,9 +38,9 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 function frameworkErrorAnswer(error: FastifyError): AppError | FastifyError {
   switch (error.code) {
     case "FST_ERR_BAD_URL":
-      return new AppError(400, "VALIDATION_ERROR", "The request path is not a valid URL");
+      return invalidUrl();
     case "FST_ERR_MAX_PARAM_LENGTH":
-      return new AppError(414, "VALIDATION_ERROR", "A path parameter of the request is too long");
+      return pathParameterTooLong();
     default:
       return error;
   }
@@ -41,13 +50,13 @@ function frameworkErrorAnswer(error: FastifyError): AppError | FastifyError {
 function clientErrorAnswer(error: NodeJS.ErrnoException): AppError {
   switch (error.code) {
     case "HPE_HEADER_OVERFLOW":
-      return new AppError(431, "VALIDATION_ERROR", "Request headers are too large");
+      return headersTooLarge();
     case "HPE_URI_TOO_LONG":
-      return new AppError(414, "VALIDATION_ERROR", "Request URL is too long");
+      return urlTooLong();
     case "ERR_HTTP_REQUEST_TIMEOUT":
-      return new AppError(408, "VALIDATION_ERROR", "The request took too long to arrive");
+      return requestTooSlow();
     default:
-      return new AppError(400, "VALIDATION_ERROR", "Malformed HTTP request");
+      return malformedRequest();
   }
 }
 
@@ -79,9 +88,7 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
 
 /** The server's `checkExpectation` listener: Node answers an unknown `Expect` with a bare 417 otherwise. */
 export function answerUnknownExpectation(request: IncomingMessage, response: ServerResponse): void {
-  const { status, body } = toEnvelope(
-    new AppError(417, "VALIDATION_ERROR", "Only `Expect: 100-continue` is supported", {}),
-  );
+  const { status, body } = toEnvelope(unsupportedExpectation());
   const json = JSON.stringify(body);
   response.writeHead(status, {
     "content-type": "application/json; charset=utf-8",

@@ -55,6 +55,51 @@ describe("text with control characters is 400 VALIDATION_ERROR naming the field"
   });
 });
 
+describe("register: the name refuses control characters", () => {
+  it.each([
+    ["a NUL", "Ann\u0000Lee", "must have a visible character and no control characters"],
+    ["an escape", "\u001b[2JAnn", "must have a visible character and no control characters"],
+    ["a line break", "Ann\nLee", "must have a visible character and no control characters"],
+    ["only blanks", "   ", "must have a visible character and no control characters"],
+  ])("%s is 400 VALIDATION_ERROR naming name, and creates nobody", async (_what, name, reason) => {
+    const email = `hostile-${Math.random().toString(36).slice(2, 10)}@example.com`;
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/register",
+      payload: { email, name, password: "quiet-harbour-42" },
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error).toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: { fields: [{ field: "name", reason }] },
+    });
+    expect(await t.env.database.sql`select id from users where email = ${email}`).toHaveLength(0);
+  });
+
+  it("a NUL in the login email is 400, not a database error", async () => {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { email: "ann\u0000@example.com", password: "whatever-1" },
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error.code).toBe("VALIDATION_ERROR");
+  });
+
+  it("names with letters of any script, spaces and punctuation are fine", async () => {
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/register",
+      payload: {
+        email: `intl-${Math.random().toString(36).slice(2, 10)}@example.com`,
+        name: "Zoë O'Brien-李",
+        password: "quiet-harbour-42",
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+  });
+});
+
 describe("integer query parameters have maxima", () => {
   it("failed jobs: a page beyond any Redis offset is 400, not 500", async () => {
     const admin = await registerUser(t.app);
