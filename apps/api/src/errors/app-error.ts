@@ -1,4 +1,4 @@
-/** Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405. */
+/** Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405 included. */
 export type ErrorCode =
   | "EMAIL_ALREADY_EXISTS"
   | "INVALID_TYPE"
