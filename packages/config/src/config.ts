@@ -1,4 +1,5 @@
 import { Value } from "@sinclair/typebox/value";
+import { checkCronSchedule } from "./cron-schedule";
 import { type Env, EnvSchema } from "./schema";
 
 export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
@@ -55,10 +56,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     const name = e.path.replace(/^\//, "") || "(environment)";
     return `${name}: ${e.message}`;
   });
+  const env = converted as Env;
+  // Checked here, not when the worker first schedules it: a bad pattern must stop start-up, not fail later.
+  const schedule = checkCronSchedule(env.CLEANUP_SCHEDULE);
+  if (!schedule.valid) problems.push(`CLEANUP_SCHEDULE: not a cron pattern (${schedule.reason})`);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
   }
-  const env = converted as Env;
   if (env.NODE_ENV === "production" && (source.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET)) {
     throw new ConfigError("Invalid configuration:\n  JWT_SECRET: must be set to a secret value in production");
   }
@@ -110,7 +114,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       stalledIntervalMs: env.THUMBNAIL_STALLED_INTERVAL_MS,
     },
     cleanup: {
-      schedule: env.CLEANUP_SCHEDULE,
+      schedule: env.CLEANUP_SCHEDULE.trim(),
       orphanGraceMinutes: env.ORPHAN_GRACE_MINUTES,
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
