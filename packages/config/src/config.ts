@@ -19,7 +19,13 @@ export interface Config {
     bucket: string;
     publicUrl: string;
   };
-  auth: { jwtSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    /** Granted the admin role at every API start while set (`ADMIN_EMAIL`). */
+    bootstrapAdminEmail: string | undefined;
+  };
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
   metrics: { apiPort: number; workerPort: number };
   thumbnails: {
@@ -97,6 +103,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwtSecret: env.JWT_SECRET,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_EXPIRE_DAYS * 86400,
+      bootstrapAdminEmail: env.ADMIN_EMAIL,
     },
     rateLimit: {
       enabled: env.RATE_LIMIT_ENABLED,
