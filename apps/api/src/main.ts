@@ -1,7 +1,7 @@
 import { loadConfig } from "@learning-hub/config";
 import { createDatabase, runMigrations } from "@learning-hub/db";
 import { UsersRepository } from "@learning-hub/db/repositories/users";
-import { createLogger, onShutdownSignal } from "@learning-hub/lifecycle";
+import { createLogger, logUnhandledRejections, onShutdownSignal } from "@learning-hub/lifecycle";
 import { startMetricsServer } from "@learning-hub/metrics";
 import { createClientConnection, JobQueues, jobSettings } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
@@ -10,6 +10,7 @@ import { grantBootstrapAdmin } from "./services/bootstrap-admin";
 
 const config = loadConfig();
 const logger = createLogger(config);
+logUnhandledRejections(logger);
 
 await runMigrations(config.database.url);
 const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });

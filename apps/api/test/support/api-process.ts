@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { vi } from "vitest";
 
 const repositoryRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 
@@ -13,16 +14,16 @@ export async function freePort(): Promise<number> {
 }
 
 export async function waitForHealth(base: string, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    const ok = await fetch(`${base}/health`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error("the API did not become healthy");
+  await vi.waitFor(
+    async () => {
+      const ok = await fetch(`${base}/health`).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (!ok) throw new Error("the API did not become healthy");
+    },
+    { timeout: deadlineMs, interval: 200 },
+  );
 }
 
 /** `apps/api/src/main.ts` in a process of its own (one node process, so signals reach the API itself). */
