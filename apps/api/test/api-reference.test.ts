@@ -58,6 +58,15 @@ describe("referenceProblems", () => {
     ]);
   });
 
+  it("takes the statuses of the `**Any operation**` paragraph as documented for every operation", () => {
+    const markdown =
+      "**Any operation** can also answer 404.\n\n### GET /api/v1/things/{id}\n\n200\n\n### DELETE /api/v1/things/{id}\n\n204\n";
+    expect(referenceProblems(markdown, document)).toEqual([]);
+    expect(referenceProblems(markdown.replace("**Any operation**", "Some operations"), document)).toEqual([
+      "GET /api/v1/things/{id} can answer 404 but its section does not say so",
+    ]);
+  });
+
   it("refuses two sections for one operation", () => {
     expect(() => referenceProblems("### GET /a\n\n### GET /a\n", { paths: {} })).toThrow(/two sections/);
   });
