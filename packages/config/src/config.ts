@@ -64,7 +64,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   });
   const env = converted as Env;
   // Checked here, not when the worker first schedules it: a bad pattern must stop start-up, not fail later.
-  const schedule = checkCronSchedule(env.CLEANUP_SCHEDULE);
+  const schedule = checkCronSchedule(env.CLEANUP_SCHEDULE, { allowSubMinute: true });
   if (!schedule.valid) problems.push(`CLEANUP_SCHEDULE: not a cron pattern (${schedule.reason})`);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
