@@ -28,6 +28,10 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
 
 # ---- runtime: Node, the bundle, the migrations and production node_modules; nothing else
 FROM node:20-bookworm-slim AS runtime
+# tini reaps children and forwards signals, so SIGTERM reaches the graceful shutdown.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends tini \
+  && rm -rf /var/lib/apt/lists/*
 # OCI annotations: what the image is, for registries, scanners and `docker inspect`.
 ARG VERSION=1.0.0
 LABEL org.opencontainers.image.title="Learning Hub API" \
@@ -35,10 +39,6 @@ LABEL org.opencontainers.image.title="Learning Hub API" \
   org.opencontainers.image.version="$VERSION" \
   org.opencontainers.image.vendor="Learning Hub" \
   org.opencontainers.image.base.name="docker.io/library/node"
-# tini reaps children and forwards signals, so SIGTERM reaches the graceful shutdown.
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends tini \
-  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production PORT=8000
 WORKDIR /app
 # Root-owned and read-only for the `node` user that runs the process.

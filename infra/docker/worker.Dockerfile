@@ -27,6 +27,11 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
 
 # ---- runtime: Node, ffmpeg, a CJK font, the bundle, the migrations and production node_modules
 FROM node:20-bookworm-slim AS runtime
+# ffmpeg renders video frames; PDFs in Chinese, Japanese or Korean need a CJK font to draw their text;
+# tini reaps ffmpeg children and forwards signals, so SIGTERM reaches the graceful shutdown.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ffmpeg fonts-wqy-microhei tini \
+  && rm -rf /var/lib/apt/lists/*
 # OCI annotations: what the image is, for registries, scanners and `docker inspect`.
 ARG VERSION=1.0.0
 LABEL org.opencontainers.image.title="Learning Hub worker" \
@@ -34,11 +39,6 @@ LABEL org.opencontainers.image.title="Learning Hub worker" \
   org.opencontainers.image.version="$VERSION" \
   org.opencontainers.image.vendor="Learning Hub" \
   org.opencontainers.image.base.name="docker.io/library/node"
-# ffmpeg renders video frames; PDFs in Chinese, Japanese or Korean need a CJK font to draw their text;
-# tini reaps ffmpeg children and forwards signals, so SIGTERM reaches the graceful shutdown.
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends ffmpeg fonts-wqy-microhei tini \
-  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production WORKER_METRICS_PORT=9465
 WORKDIR /app
 # Root-owned and read-only for the `node` user that runs the process.
