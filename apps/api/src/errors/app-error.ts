@@ -5,8 +5,8 @@
  */
 
 /**
- * Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405 and
- * SERVICE_UNAVAILABLE for 503 when a dependency other than PostgreSQL (Redis) is down or hangs.
+ * Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405 and SERVICE_UNAVAILABLE
+ * for 503 when a dependency other than PostgreSQL (Redis) is away or a request is not answered in time.
  */
 export type ErrorCode =
   | "EMAIL_ALREADY_EXISTS"
