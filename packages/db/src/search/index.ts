@@ -1,0 +1,10 @@
+export { buildSnippet, escapeHtml, type HighlightTerms } from "./snippet";
+export {
+  buildSearchQuery,
+  isCjk,
+  normalizeText,
+  type SearchQuery,
+  searchDocument,
+  type Token,
+  tokenize,
+} from "./tokenize";
