@@ -190,8 +190,10 @@ export const captionCues = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.materialId, t.lang, t.cueIndex] }),
-    foreignKey({ columns: [t.materialId, t.lang], foreignColumns: [materialCaptions.materialId, materialCaptions.lang] })
-      .onDelete("cascade"),
+    foreignKey({
+      columns: [t.materialId, t.lang],
+      foreignColumns: [materialCaptions.materialId, materialCaptions.lang],
+    }).onDelete("cascade"),
     index("caption_cues_search_idx").using("gin", t.searchVector),
   ],
 );

@@ -39,7 +39,8 @@ function matchRanges(text: string, terms: HighlightTerms): Range[] {
       const word = match[0];
       if (isCjk(word.charAt(0))) continue;
       const lower = word.toLowerCase();
-      if (stems.some((stem) => lower.startsWith(stem))) ranges.push({ start: match.index, end: match.index + word.length });
+      if (stems.some((stem) => lower.startsWith(stem)))
+        ranges.push({ start: match.index, end: match.index + word.length });
     }
   }
   const lowerText = terms.cjk.length > 0 ? text.toLowerCase() : text;

@@ -10,7 +10,9 @@ describe("buildSnippet", () => {
   });
 
   it("marks CJK bigrams wherever they occur, merging overlaps into one mark", () => {
-    expect(buildSnippet("梯度下降法的收敛条件", { stems: [], cjk: ["收敛"] })).toBe("梯度下降法的<mark>收敛</mark>条件");
+    expect(buildSnippet("梯度下降法的收敛条件", { stems: [], cjk: ["收敛"] })).toBe(
+      "梯度下降法的<mark>收敛</mark>条件",
+    );
     expect(buildSnippet("梯度下降法", { stems: [], cjk: ["梯度", "度下", "下降"] })).toBe("<mark>梯度下降</mark>法");
   });
 
@@ -18,7 +20,9 @@ describe("buildSnippet", () => {
     expect(buildSnippet('<script>alert("x")</script> & descent', { stems: ["descent"], cjk: [] })).toBe(
       "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; <mark>descent</mark>",
     );
-    expect(buildSnippet("<b>descent</b>", { stems: ["b"], cjk: [] })).toBe("&lt;<mark>b</mark>&gt;descent&lt;/<mark>b</mark>&gt;");
+    expect(buildSnippet("<b>descent</b>", { stems: ["b"], cjk: [] })).toBe(
+      "&lt;<mark>b</mark>&gt;descent&lt;/<mark>b</mark>&gt;",
+    );
   });
 
   it("keeps about 160 characters around the first match, cut at word edges, with ellipses", () => {
@@ -32,7 +36,12 @@ describe("buildSnippet", () => {
     expect(visible.length).toBeGreaterThan(120);
     expect(visible.length).toBeLessThanOrEqual(160);
     // No word cut in half at either edge.
-    expect(visible.trim().split(" ").every((word) => ["alpha", "omega", "gradient"].includes(word))).toBe(true);
+    expect(
+      visible
+        .trim()
+        .split(" ")
+        .every((word) => ["alpha", "omega", "gradient"].includes(word)),
+    ).toBe(true);
   });
 
   it("shows the start of the text when nothing can be marked", () => {

@@ -22,7 +22,9 @@ describe("tokenize / searchDocument", () => {
   });
 
   it("treats kana and hangul like Han, and drops punctuation and markup characters", () => {
-    expect(searchDocument("機械学習とは <script>alert(1)</script>")).toBe("機械 械学 学習 習と とは script alert 1 script");
+    expect(searchDocument("機械学習とは <script>alert(1)</script>")).toBe(
+      "機械 械学 学習 習と とは script alert 1 script",
+    );
     expect(searchDocument("한국어")).toBe("한국 국어");
   });
 
