@@ -66,7 +66,7 @@ describe.each(LOCALES)("matching in a database with lc_ctype %s", (locale) => {
   });
 
   it("finds a title from a misspelt word by trigram similarity", async () => {
-    const fuzzy = buildSearchQuery("algoritm")?.fuzzyText;
+    const fuzzy = buildSearchQuery("algoritm")?.fuzzyText ?? "";
     const [row] =
       await sql`select ${fuzzy} <% 'Introduction to Algorithms' as hit, ${fuzzy} <% 'Linear Algebra' as miss`;
     expect(row).toEqual({ hit: true, miss: false });
