@@ -205,7 +205,8 @@ export type TextStatus = (typeof textStatus.enumValues)[number];
 // --- end search ----------------------------------------------------------------------------------------
 
 export type UserRow = typeof users.$inferSelect;
-export type MaterialRow = typeof materials.$inferSelect;
+/** A material as the application reads it: the search vector is only ever used inside SQL. */
+export type MaterialRow = Omit<typeof materials.$inferSelect, "searchVector">;
 export type NewMaterialRow = typeof materials.$inferInsert;
 export type AuthSessionRow = typeof authSessions.$inferSelect;
 export type ScheduledJobRow = typeof scheduledJobs.$inferSelect;

@@ -52,8 +52,14 @@ const likedBy = (viewerId: Bound<number> | undefined): SQL<boolean> =>
     ? sql<boolean>`false`
     : sql<boolean>`exists (select 1 from ${likes} where ${likes.userId} = ${viewerId} and ${likes.materialId} = ${materials.id})`;
 
+/** Every column but the search vector, which only SQL reads. */
+export const materialColumns = (() => {
+  const { searchVector: _searchVector, ...columns } = getTableColumns(materials);
+  return columns;
+})();
+
 const catalogueColumns = (viewerId: Bound<number> | undefined) => ({
-  ...getTableColumns(materials),
+  ...materialColumns,
   uploaderName: users.name,
   uploaderAvatar: users.avatarUrl,
   isLiked: likedBy(viewerId),

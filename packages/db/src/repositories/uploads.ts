@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { materialVector } from "../search";
 import { type MaterialRow, type MaterialStatus, type MaterialType, materials, type ThumbnailStatus } from "../schema";
 
 export interface NewUpload {
@@ -39,7 +40,8 @@ export class UploadsRepository {
   async insertProcessing(upload: NewUpload): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .insert(materials)
-      .values({ ...upload, status: "processing", fileSize: 0 })
+      // Only a PDF has text of its own to extract; a video's text comes from its captions.
+      .values({ ...upload, status: "processing", fileSize: 0, textStatus: upload.type === "pdf" ? "pending" : "no_text" })
       .onConflictDoNothing({ target: materials.filePath })
       .returning();
     return row;
@@ -49,7 +51,12 @@ export class UploadsRepository {
   async activate(id: number, completion: UploadCompletion): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .update(materials)
-      .set({ ...completion, status: "active", updatedAt: sql`now()` })
+      .set({
+        ...completion,
+        status: "active",
+        searchVector: materialVector(completion.title, completion.description),
+        updatedAt: sql`now()`,
+      })
       .where(and(eq(materials.id, id), eq(materials.status, "processing")))
       .returning();
     return row;

@@ -8,3 +8,4 @@ export {
   type Token,
   tokenize,
 } from "./tokenize";
+export { materialVector, SEARCH_CONFIG, textVector } from "./vectors";

@@ -61,6 +61,8 @@ export function searchDocument(text: string | null | undefined): string {
 export interface SearchQuery {
   /** For `to_tsquery('english', …)`: every token required, the last one also as a prefix. */
   tsquery: string;
+  /** The same, matching only the title (weight A of a material's vector). */
+  titleTsquery: string;
   tokens: Token[];
   /** The Latin part of the query for trigram similarity with titles (misspellings), or null when it has none. */
   fuzzyText: string | null;
@@ -78,16 +80,16 @@ export function buildSearchQuery(q: string): SearchQuery | null {
   const tokens = tokenize(q);
   if (tokens.length === 0) return null;
   const last = tokens.length - 1;
-  const terms = tokens.map((token, index) => {
-    const prefix = index === last || (token.cjk && Array.from(token.text).length === 1);
-    return prefix ? `${token.text}:*` : token.text;
-  });
+  const prefixes = tokens.map((token, index) => index === last || (token.cjk && Array.from(token.text).length === 1));
+  const terms = tokens.map((token, index) => (prefixes[index] ? `${token.text}:*` : token.text));
+  const titleTerms = tokens.map((token, index) => `${token.text}:${prefixes[index] ? "*" : ""}A`);
   const latin = tokens
     .filter((token) => !token.cjk)
     .map((token) => token.text)
     .join(" ");
   return {
     tsquery: terms.join(" & "),
+    titleTsquery: titleTerms.join(" & "),
     tokens,
     fuzzyText: latin.length >= MIN_FUZZY_LENGTH ? latin : null,
   };
