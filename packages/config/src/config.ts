@@ -30,6 +30,15 @@ export interface Config {
     stalledIntervalMs: number;
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
+  /** Search (issue 13): limits of PDF text extraction and the backfill's schedule. */
+  search: {
+    maxPages: number;
+    maxCharacters: number;
+    extractionAttempts: number;
+    extractionTimeoutSeconds: number;
+    backfillSchedule: string;
+    backfillBatch: number;
+  };
   shutdownTimeoutSeconds: number;
 }
 
@@ -114,6 +123,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       orphanGraceMinutes: env.ORPHAN_GRACE_MINUTES,
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
+    },
+    search: {
+      maxPages: env.TEXT_MAX_PAGES,
+      maxCharacters: env.TEXT_MAX_CHARACTERS,
+      extractionAttempts: env.TEXT_EXTRACTION_ATTEMPTS,
+      extractionTimeoutSeconds: env.TEXT_EXTRACTION_TIMEOUT_SECONDS,
+      backfillSchedule: env.TEXT_BACKFILL_SCHEDULE,
+      backfillBatch: env.TEXT_BACKFILL_BATCH,
     },
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
   };
