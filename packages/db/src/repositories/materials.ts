@@ -218,9 +218,11 @@ export class MaterialsRepository {
       .limit(limit);
   }
 
-  async findOwnership(id: number): Promise<{ uploaderId: number; status: MaterialStatus } | undefined> {
+  async findOwnership(
+    id: number,
+  ): Promise<{ uploaderId: number; status: MaterialStatus; type: MaterialType } | undefined> {
     const [row] = await this.db
-      .select({ uploaderId: materials.uploaderId, status: materials.status })
+      .select({ uploaderId: materials.uploaderId, status: materials.status, type: materials.type })
       .from(materials)
       .where(eq(materials.id, id));
     return row;
