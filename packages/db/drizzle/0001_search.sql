@@ -18,6 +18,14 @@ CREATE TABLE "material_captions" (
 	CONSTRAINT "material_captions_material_id_lang_pk" PRIMARY KEY("material_id","lang")
 );
 --> statement-breakpoint
+CREATE TABLE "material_content_vectors" (
+	"material_id" integer NOT NULL,
+	"source" text NOT NULL,
+	"chunk" integer NOT NULL,
+	"search_vector" "tsvector" NOT NULL,
+	CONSTRAINT "material_content_vectors_material_id_source_chunk_pk" PRIMARY KEY("material_id","source","chunk")
+);
+--> statement-breakpoint
 CREATE TABLE "material_pages" (
 	"material_id" integer NOT NULL,
 	"page_number" integer NOT NULL,
@@ -31,8 +39,10 @@ ALTER TABLE "materials" ADD COLUMN "text_status" text_status DEFAULT 'pending' N
 ALTER TABLE "materials" ADD COLUMN "text_note" text;--> statement-breakpoint
 ALTER TABLE "caption_cues" ADD CONSTRAINT "caption_cues_material_id_lang_material_captions_material_id_lang_fk" FOREIGN KEY ("material_id","lang") REFERENCES "public"."material_captions"("material_id","lang") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "material_captions" ADD CONSTRAINT "material_captions_material_id_materials_id_fk" FOREIGN KEY ("material_id") REFERENCES "public"."materials"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "material_content_vectors" ADD CONSTRAINT "material_content_vectors_material_id_materials_id_fk" FOREIGN KEY ("material_id") REFERENCES "public"."materials"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "material_pages" ADD CONSTRAINT "material_pages_material_id_materials_id_fk" FOREIGN KEY ("material_id") REFERENCES "public"."materials"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "caption_cues_search_idx" ON "caption_cues" USING gin ("search_vector");--> statement-breakpoint
+CREATE INDEX "material_content_vectors_search_idx" ON "material_content_vectors" USING gin ("search_vector");--> statement-breakpoint
 CREATE INDEX "material_pages_search_idx" ON "material_pages" USING gin ("search_vector");--> statement-breakpoint
 CREATE INDEX "materials_search_idx" ON "materials" USING gin ("search_vector");--> statement-breakpoint
 CREATE INDEX "materials_text_backfill_idx" ON "materials" USING btree ("id") WHERE status = 'active' and (search_vector is null or (type = 'pdf' and text_status = 'pending'));

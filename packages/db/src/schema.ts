@@ -198,6 +198,29 @@ export const captionCues = pgTable(
   ],
 );
 
+/**
+ * Every lexeme of a material's page text and captions, without positions, a few vectors per material
+ * (pages 1-20, 21-40, …; cues 1-500, …: each stays far below a tsvector's 1 MB limit). Finding which
+ * materials match scans this index instead of one row per page, which is what keeps search fast on a
+ * million pages; the pages themselves are then read only for the page of results.
+ */
+export const materialContentVectors = pgTable(
+  "material_content_vectors",
+  {
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    /** `pages`, or `captions:{lang}`. */
+    source: text("source").notNull(),
+    chunk: integer("chunk").notNull(),
+    searchVector: tsvector("search_vector").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.materialId, t.source, t.chunk] }),
+    index("material_content_vectors_search_idx").using("gin", t.searchVector),
+  ],
+);
+
 export type MaterialPageRow = typeof materialPages.$inferSelect;
 export type MaterialCaptionRow = typeof materialCaptions.$inferSelect;
 export type TextStatus = (typeof textStatus.enumValues)[number];

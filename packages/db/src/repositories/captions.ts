@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { textVector } from "../search";
 import { captionCues, materialCaptions } from "../schema";
+import { deleteCaptionVectors, rebuildCaptionVectors } from "./content-vectors";
 
 export interface CaptionTrack {
   lang: string;
@@ -51,24 +52,31 @@ export class CaptionsRepository {
           })),
         );
       }
+      await rebuildCaptionVectors(tx, materialId, lang);
     });
   }
 
   /** Deletes the track (its cues go with it); its object path, or undefined when there was none. */
   async remove(materialId: number, lang: string): Promise<string | undefined> {
-    const [removed] = await this.db
-      .delete(materialCaptions)
-      .where(and(eq(materialCaptions.materialId, materialId), eq(materialCaptions.lang, lang)))
-      .returning({ objectPath: materialCaptions.objectPath });
-    return removed?.objectPath;
+    return this.db.transaction(async (tx) => {
+      await deleteCaptionVectors(tx, materialId, lang);
+      const [removed] = await tx
+        .delete(materialCaptions)
+        .where(and(eq(materialCaptions.materialId, materialId), eq(materialCaptions.lang, lang)))
+        .returning({ objectPath: materialCaptions.objectPath });
+      return removed?.objectPath;
+    });
   }
 
   /** Deletes every track of a material; the object paths they had. */
   async removeAll(materialId: number): Promise<string[]> {
-    const removed = await this.db
-      .delete(materialCaptions)
-      .where(eq(materialCaptions.materialId, materialId))
-      .returning({ objectPath: materialCaptions.objectPath });
-    return removed.map((row) => row.objectPath);
+    return this.db.transaction(async (tx) => {
+      await deleteCaptionVectors(tx, materialId);
+      const removed = await tx
+        .delete(materialCaptions)
+        .where(eq(materialCaptions.materialId, materialId))
+        .returning({ objectPath: materialCaptions.objectPath });
+      return removed.map((row) => row.objectPath);
+    });
   }
 }

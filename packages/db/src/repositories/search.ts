@@ -1,7 +1,15 @@
 import { asc, desc, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { SEARCH_CONFIG, type SearchQuery } from "../search";
-import { captionCues, likes, type MaterialType, materialPages, materials, users } from "../schema";
+import {
+  captionCues,
+  likes,
+  materialContentVectors,
+  type MaterialType,
+  materialPages,
+  materials,
+  users,
+} from "../schema";
 import { type CatalogueMaterial, type MaterialSortBy, materialColumns, type SortOrder } from "./materials";
 
 /** Which of a material's own texts matched, best first; `content` is page or caption text. */
@@ -12,6 +20,8 @@ export type MatchTier = "title" | "fuzzy_title" | "description" | "content";
  * Within a tier results are ordered by like count then id, so pages are stable.
  */
 export const TIER_SCORES: Record<MatchTier, number> = { title: 1, fuzzy_title: 0.8, description: 0.6, content: 0.4 };
+/** Tiers as the SQL numbers them. */
+const TIERS: readonly MatchTier[] = ["content", "description", "fuzzy_title", "title"];
 
 export interface SearchFilters {
   type?: MaterialType;
@@ -62,31 +72,27 @@ export class SearchRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Ids of active materials matching `query` anywhere, as a union of index scans: the material's own vector,
-   * trigram similarity of the title (misspellings), page text, caption cues. Filters apply afterwards.
+   * Active materials matching `query` anywhere, each with its best tier, as a union of index scans: the
+   * title (weight A of the material's vector), a misspelt title (trigram word similarity), title or
+   * description, page and caption text (through the per-material content vectors, not one row per page).
+   * Tiers are numbered 3 (title) to 0 (content).
    */
-  private matchingIds(query: SearchQuery): SQL {
+  private matchingTiers(query: SearchQuery): SQL {
     const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${query.tsquery})`;
     const branches = [
-      sql`select ${materials.id} as id from ${materials} where status = 'active' and ${materials.searchVector} @@ ${tsquery}`,
-      sql`select ${materialPages.materialId} from ${materialPages} where ${materialPages.searchVector} @@ ${tsquery}`,
-      sql`select ${captionCues.materialId} from ${captionCues} where ${captionCues.searchVector} @@ ${tsquery}`,
+      sql`select ${materials.id} as id, 3 as tier from ${materials}
+           where status = 'active' and ${materials.searchVector} @@ to_tsquery(${SEARCH_CONFIG}, ${query.titleTsquery})`,
+      sql`select ${materials.id}, 1 from ${materials} where status = 'active' and ${materials.searchVector} @@ ${tsquery}`,
+      sql`select ${materialContentVectors.materialId}, 0 from ${materialContentVectors}
+           where ${materialContentVectors.searchVector} @@ ${tsquery}`,
     ];
     if (query.fuzzyText !== null) {
-      // `<%`: word similarity above pg_trgm.word_similarity_threshold; uses materials_title_trgm_idx.
-      branches.push(sql`select ${materials.id} from ${materials} where status = 'active' and ${query.fuzzyText} <% ${materials.title}`);
+      // `<%`: word similarity above pg_trgm.word_similarity_threshold (0.6); uses materials_title_trgm_idx.
+      branches.push(
+        sql`select ${materials.id}, 2 from ${materials} where status = 'active' and ${query.fuzzyText} <% ${materials.title}`,
+      );
     }
-    return sql.join(branches, sql` union `);
-  }
-
-  private tierCase(query: SearchQuery): SQL<MatchTier> {
-    const fuzzy =
-      query.fuzzyText === null ? sql`` : sql`when ${query.fuzzyText} <% ${materials.title} then 'fuzzy_title'`;
-    return sql<MatchTier>`case
-      when ${materials.searchVector} @@ to_tsquery(${SEARCH_CONFIG}, ${query.titleTsquery}) then 'title'
-      ${fuzzy}
-      when ${materials.searchVector} @@ to_tsquery(${SEARCH_CONFIG}, ${query.tsquery}) then 'description'
-      else 'content' end`;
+    return sql`select id, max(tier) as tier from (${sql.join(branches, sql` union all `)}) as found group by id`;
   }
 
   private filters(filters: SearchFilters): SQL {
@@ -96,57 +102,48 @@ export class SearchRepository {
     return sql.join(conditions, sql` and `);
   }
 
+  /** The page of (id, tier) of `search`, with the total; one statement (exposed for benchmarks). */
+  rankedPageStatement(request: SearchPage): SQL {
+    return sql`
+      select ${materials.id} as id, hits.tier, (count(*) over ())::int as total
+        from (${this.matchingTiers(request.query)}) as hits
+        join ${materials} on ${materials.id} = hits.id
+       where ${this.filters(request)}
+       order by hits.tier desc, ${materials.likeCount} desc, ${materials.id} desc
+       limit ${request.pageSize} offset ${(request.page - 1) * request.pageSize}`;
+  }
+
   /** One page of matching materials, best first, and how many there are in all. */
   async search(request: SearchPage): Promise<{ hits: SearchHit[]; total: number }> {
-    const score = sql.join(
-      (Object.entries(TIER_SCORES) as [MatchTier, number][]).map(
-        ([tier, value]) => sql`when ${sql.raw(`'${tier}'`)} then ${sql.raw(String(value))}`,
-      ),
-      sql` `,
+    const ranked = await this.db.execute<{ id: number; tier: number; total: number }>(this.rankedPageStatement(request));
+    const first = ranked[0];
+    if (!first) return { hits: [], total: request.page > 1 ? await this.count(request.query, request) : 0 };
+    const rows = await this.catalogueRows(
+      ranked.map((row) => row.id),
+      request.viewerId,
     );
-    const ranked = this.db.$with("ranked").as(
-      this.db
-        .select({ id: materials.id, likeCount: materials.likeCount, tier: this.tierCase(request.query).as("tier") })
-        .from(materials)
-        .where(sql`${materials.id} in (${this.matchingIds(request.query)}) and ${this.filters(request)}`),
-    );
-    const scored = this.db.$with("scored").as(
-      this.db
-        .select({
-          id: ranked.id,
-          likeCount: ranked.likeCount,
-          tier: ranked.tier,
-          score: sql<number>`(case ${ranked.tier} ${score} end)::float8`.as("score"),
-          total: sql<number>`(count(*) over ())::int`.as("total"),
-        })
-        .from(ranked),
-    );
-    const page = this.db.$with("page").as(
-      this.db
-        .with(scored)
-        .select()
-        .from(scored)
-        .orderBy(desc(scored.score), desc(scored.likeCount), desc(scored.id))
-        .limit(request.pageSize)
-        .offset((request.page - 1) * request.pageSize),
-    );
-    const rows = await this.db
-      .with(ranked, page)
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const hits: SearchHit[] = [];
+    for (const { id, tier } of ranked) {
+      const row = byId.get(id);
+      const name = TIERS[tier] ?? "content";
+      if (row) hits.push({ ...row, tier: name, score: TIER_SCORES[name] });
+    }
+    return { hits, total: first.total };
+  }
+
+  /** The catalogue rows (list item shape) of `ids`, in no particular order. */
+  catalogueRows(ids: readonly number[], viewerId: number | undefined): Promise<CatalogueMaterial[]> {
+    return this.db
       .select({
         ...materialColumns,
         uploaderName: users.name,
         uploaderAvatar: users.avatarUrl,
-        isLiked: likedBy(request.viewerId),
-        tier: page.tier,
-        score: page.score,
-        total: page.total,
+        isLiked: likedBy(viewerId),
       })
-      .from(page)
-      .innerJoin(materials, sql`${materials.id} = ${page.id}`)
+      .from(materials)
       .innerJoin(users, sql`${users.id} = ${materials.uploaderId}`)
-      .orderBy(desc(page.score), desc(page.likeCount), desc(page.id));
-    const total = rows[0]?.total ?? (request.page > 1 ? await this.count(request.query, request) : 0);
-    return { hits: rows.map(({ total: _total, ...hit }) => hit), total };
+      .where(sql`${materials.id} = any(${sql.param([...ids])}::int[])`);
   }
 
   /** How many active materials match (for a page past the end, where the page query returns no row). */
@@ -154,7 +151,7 @@ export class SearchRepository {
     const [row] = await this.db
       .select({ total: sql<number>`count(*)::int` })
       .from(materials)
-      .where(sql`${materials.id} in (${this.matchingIds(query)}) and ${this.filters(filters)}`);
+      .where(sql`${materials.id} in (select id from (${this.matchingTiers(query)}) as hits) and ${this.filters(filters)}`);
     return row?.total ?? 0;
   }
 
@@ -173,7 +170,7 @@ export class SearchRepository {
       })
       .from(materials)
       .innerJoin(users, sql`${users.id} = ${materials.uploaderId}`)
-      .where(sql`${materials.id} in (${this.matchingIds(request.query)}) and ${this.filters(request)}`)
+      .where(sql`${materials.id} in (select id from (${this.matchingTiers(request.query)}) as hits) and ${this.filters(request)}`)
       .orderBy(direction(column), direction(materials.id))
       .limit(request.pageSize)
       .offset((request.page - 1) * request.pageSize);

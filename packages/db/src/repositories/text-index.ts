@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { materialVector, textVector } from "../search";
+import { deletePageVectors, rebuildPageVectors } from "./content-vectors";
 import { type MaterialStatus, type MaterialType, materialPages, materials, type TextStatus } from "../schema";
 
 /** What text extraction needs to know about a material. */
@@ -73,6 +74,7 @@ export class TextIndexRepository {
           })),
         );
       }
+      await rebuildPageVectors(tx, materialId);
       await tx
         .update(materials)
         .set({ textStatus: pages.length > 0 ? "completed" : "no_text", textNote: note })
@@ -122,6 +124,9 @@ export class TextIndexRepository {
 
   /** Removes a material's page text (its file is gone for good). */
   async deletePages(materialId: number): Promise<void> {
-    await this.db.delete(materialPages).where(eq(materialPages.materialId, materialId));
+    await this.db.transaction(async (tx) => {
+      await deletePageVectors(tx, materialId);
+      await tx.delete(materialPages).where(eq(materialPages.materialId, materialId));
+    });
   }
 }
