@@ -16,9 +16,10 @@ export function random(seed: number): () => number {
   };
 }
 
-const SYLLABLES = "ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge gi go la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zi zo tra tre tri pro pre gra gre sta ste sti con com der ter ment tion ver lex".split(
-  " ",
-);
+const SYLLABLES =
+  "ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge gi go la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zi zo tra tre tri pro pre gra gre sta ste sti con com der ter ment tion ver lex".split(
+    " ",
+  );
 /** Real words at fixed ranks, so benchmark queries have known frequencies. */
 export const ENGLISH_ANCHORS: Record<number, string> = {
   50: "gradient",

@@ -1,5 +1,5 @@
-import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
 import { runMigrations } from "../../packages/db/src/index";
 import { PAGES_PER_CHUNK } from "../../packages/db/src/repositories/content-vectors";
@@ -20,7 +20,8 @@ const UPLOADERS = 200;
 export const KNOWN_TITLE = "Introduction to Algorithms";
 
 /** COPY text format: backslash, tab, newline and carriage return escaped. */
-const copyField = (value: string) => value.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] ?? c);
+const copyField = (value: string) =>
+  value.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] ?? c);
 
 async function copyRows(sql: postgres.Sql, statement: string, rows: Iterable<string>): Promise<void> {
   const writable = await sql.unsafe(statement).writable();

@@ -44,7 +44,8 @@ export const SearchResult = Type.Object(
   {
     material: Type.Ref("MaterialListItem"),
     score: Type.Number({
-      description: "1 title, 0.8 misspelt title, 0.6 description, 0.4 page or caption text; ties by like count, then id",
+      description:
+        "1 title, 0.8 misspelt title, 0.6 description, 0.4 page or caption text; ties by like count, then id",
     }),
     matches: Type.Array(Type.Ref(SearchMatch), { maxItems: 3, description: "Best first" }),
   },

@@ -31,7 +31,16 @@ export class CaptionSyntaxError extends Error {
 
 const VTT_TIMESTAMP = /^(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})$/;
 const SRT_TIMESTAMP = /^(\d{1,}):([0-5]\d):([0-5]\d)[,.](\d{1,3})$/;
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", nbsp: " ", lrm: "", rlm: "", quot: '"', apos: "'" };
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  nbsp: " ",
+  lrm: "",
+  rlm: "",
+  quot: '"',
+  apos: "'",
+};
 
 function vttSeconds(text: string): number | null {
   const match = VTT_TIMESTAMP.exec(text);
@@ -53,7 +62,8 @@ export function cueText(lines: readonly string[]): string {
     .join(" ")
     .replace(/<[^>]*>/g, "")
     .replace(/&(#\d+|#x[\da-f]+|[a-z]+);/gi, (entity, name: string) => {
-      if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith("#x") || name.startsWith("#X"))
+        return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
       if (name.startsWith("#")) return String.fromCodePoint(Number(name.slice(1)));
       return ENTITIES[name.toLowerCase()] ?? entity;
     })
@@ -130,7 +140,10 @@ function srtTextToVtt(line: string): string {
     .split(/(<[^>]*>)/)
     .map((part) => {
       if (part.startsWith("<") && part.endsWith(">")) return SRT_KEPT_TAGS.test(part) ? part.toLowerCase() : "";
-      return part.replace(/&(?!(?:#\d+|#x[\da-f]+|[a-z]+);)/gi, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+      return part
+        .replace(/&(?!(?:#\d+|#x[\da-f]+|[a-z]+);)/gi, "&amp;")
+        .replace(/</g, "&lt;")
+        .replace(/>/g, "&gt;");
     })
     .join("");
 }
@@ -151,7 +164,8 @@ export function parseSrt(source: string): ParsedCaptions {
       throw new CaptionSyntaxError(block.line, `expected a cue number, found "${first.slice(0, 80)}"`);
     }
     const timingLine = block.lines[timingIndex];
-    if (timingLine === undefined) throw new CaptionSyntaxError(block.line + 1, "a cue needs a timing line (start --> end)");
+    if (timingLine === undefined)
+      throw new CaptionSyntaxError(block.line + 1, "a cue needs a timing line (start --> end)");
     const { start, end } = timing(timingLine, block.line + timingIndex, srtSeconds);
     const textLines = block.lines.slice(timingIndex + 1).map(srtTextToVtt);
     cues.push({ startSeconds: start, endSeconds: end, text: cueText(textLines) });

@@ -74,10 +74,15 @@ export class CaptionService {
       parsed = parseCaptions(decodeUtf8(body), format);
     } catch (error) {
       if (!(error instanceof CaptionSyntaxError)) throw error;
-      throw new AppError(400, "VALIDATION_ERROR", `The ${format === "vtt" ? "WebVTT" : "SRT"} file does not parse: ${error.message}`, {
-        fields: [{ field: "body", reason: error.message }],
-        line: error.line,
-      });
+      throw new AppError(
+        400,
+        "VALIDATION_ERROR",
+        `The ${format === "vtt" ? "WebVTT" : "SRT"} file does not parse: ${error.message}`,
+        {
+          fields: [{ field: "body", reason: error.message }],
+          line: error.line,
+        },
+      );
     }
     const key = captionKey(material.uploaderId, materialId, lang);
     const existed = (await this.captions.list(materialId)).some((track) => track.lang === lang);

@@ -40,7 +40,9 @@ describe("parseWebVtt", () => {
   });
 
   it("names the line of a bad timestamp", () => {
-    const error = syntaxError(() => parseWebVtt("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nok\n\n2\n00:00:03,000 --> 00:00:04.000\nbad\n"));
+    const error = syntaxError(() =>
+      parseWebVtt("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nok\n\n2\n00:00:03,000 --> 00:00:04.000\nbad\n"),
+    );
     expect(error.line).toBe(8);
     expect(error.message).toBe('line 8: "00:00:03,000" is not a timestamp');
   });
@@ -60,7 +62,8 @@ describe("parseWebVtt", () => {
 
 describe("parseSrt", () => {
   it("reads cues and writes them as WebVTT, keeping i/b/u, dropping font tags, escaping the rest", () => {
-    const source = "1\r\n00:00:01,000 --> 00:00:02,500\r\n<font color=red>Hi</font> <i>there</i> a<b & c\r\n\r\n2\r\n01:02:03,04 --> 01:02:04,000\r\n反向传播 --> next\r\n";
+    const source =
+      "1\r\n00:00:01,000 --> 00:00:02,500\r\n<font color=red>Hi</font> <i>there</i> a<b & c\r\n\r\n2\r\n01:02:03,04 --> 01:02:04,000\r\n反向传播 --> next\r\n";
     const parsed = parseSrt(source);
     expect(parsed.cues).toEqual([
       { startSeconds: 1, endSeconds: 2.5, text: "Hi there a<b & c" },

@@ -118,7 +118,11 @@ describe("GET /api/v1/search: PDF pages", () => {
     const page = await search(q("gradients"));
     const matches = resultFor(page, ids.lecture)?.matches ?? [];
     expect(matches.map((match) => match.page).sort()).toEqual([3, 5]);
-    expect(matches.every((match) => match.snippet.includes("<mark>Gradient</mark>") || match.snippet.includes("<mark>gradient</mark>"))).toBe(true);
+    expect(
+      matches.every(
+        (match) => match.snippet.includes("<mark>Gradient</mark>") || match.snippet.includes("<mark>gradient</mark>"),
+      ),
+    ).toBe(true);
   });
 
   it("matches the last word as a prefix: `stoch` finds page 5", async () => {
@@ -160,7 +164,10 @@ describe("GET /api/v1/search: titles and ranking", () => {
     const page = await search(q("backpropagation"));
     expect(idsOf(page)).toEqual([lecture, ids.video]);
     expect(page.items.map((item) => item.score)).toEqual([1, 0.6]);
-    expect(page.items[1]?.matches[0]).toMatchObject({ field: "description", snippet: "<mark>Backpropagation</mark> explained" });
+    expect(page.items[1]?.matches[0]).toMatchObject({
+      field: "description",
+      snippet: "<mark>Backpropagation</mark> explained",
+    });
   });
 
   it("returns the list item shape with is_liked for the caller, and pages with a stable order", async () => {
@@ -216,7 +223,11 @@ describe("search after a delete", () => {
     const id = await upload(owner, "Temporary notes on convexity", "tmp.pdf", convexityPdf());
     await waitForText(id);
     expect(idsOf(await search(q("convexity")))).toEqual([id]);
-    const deleted = await t.app.inject({ method: "DELETE", url: `/api/v1/upload/${id}`, headers: bearer(owner.accessToken) });
+    const deleted = await t.app.inject({
+      method: "DELETE",
+      url: `/api/v1/upload/${id}`,
+      headers: bearer(owner.accessToken),
+    });
     expect(deleted.statusCode).toBe(200);
     expect(idsOf(await search(q("convexity")))).toEqual([]);
     expect(await pagesOf(id)).toBe(0);

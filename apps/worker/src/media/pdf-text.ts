@@ -56,7 +56,7 @@ export async function extractDocumentText(
   for (let pageNumber = 1; pageNumber <= lastPage; pageNumber++) {
     throwIfAborted();
     const page = await document.getPage(pageNumber);
-    const content = await page.getTextContent();
+    const content = await page.getTextContent({ disableNormalization: true });
     page.cleanup();
     let raw = "";
     for (const item of content.items) {

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { textVector } from "../search";
 import { captionCues, materialCaptions } from "../schema";
+import { textVector } from "../search";
 import { deleteCaptionVectors, rebuildCaptionVectors } from "./content-vectors";
 
 export interface CaptionTrack {

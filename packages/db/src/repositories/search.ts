@@ -1,15 +1,15 @@
 import { asc, desc, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { SEARCH_CONFIG, type SearchQuery } from "../search";
 import {
   captionCues,
   likes,
-  materialContentVectors,
   type MaterialType,
+  materialContentVectors,
   materialPages,
   materials,
   users,
 } from "../schema";
+import { SEARCH_CONFIG, type SearchQuery } from "../search";
 import { type CatalogueMaterial, type MaterialSortBy, materialColumns, type SortOrder } from "./materials";
 
 /** Which of a material's own texts matched, best first; `content` is page or caption text. */
@@ -115,7 +115,9 @@ export class SearchRepository {
 
   /** One page of matching materials, best first, and how many there are in all. */
   async search(request: SearchPage): Promise<{ hits: SearchHit[]; total: number }> {
-    const ranked = await this.db.execute<{ id: number; tier: number; total: number }>(this.rankedPageStatement(request));
+    const ranked = await this.db.execute<{ id: number; tier: number; total: number }>(
+      this.rankedPageStatement(request),
+    );
     const first = ranked[0];
     if (!first) return { hits: [], total: request.page > 1 ? await this.count(request.query, request) : 0 };
     const rows = await this.catalogueRows(
@@ -151,15 +153,19 @@ export class SearchRepository {
     const [row] = await this.db
       .select({ total: sql<number>`count(*)::int` })
       .from(materials)
-      .where(sql`${materials.id} in (select id from (${this.matchingTiers(query)}) as hits) and ${this.filters(filters)}`);
+      .where(
+        sql`${materials.id} in (select id from (${this.matchingTiers(query)}) as hits) and ${this.filters(filters)}`,
+      );
     return row?.total ?? 0;
   }
 
   /** One page of matching materials in the catalogue list's own order (`GET /materials?q=`). */
   listMatching(request: MatchingListQuery): Promise<CatalogueMaterial[]> {
-    const column = { created_at: materials.createdAt, view_count: materials.viewCount, like_count: materials.likeCount }[
-      request.sortBy
-    ];
+    const column = {
+      created_at: materials.createdAt,
+      view_count: materials.viewCount,
+      like_count: materials.likeCount,
+    }[request.sortBy];
     const direction = request.sortOrder === "asc" ? asc : desc;
     return this.db
       .select({
@@ -170,7 +176,9 @@ export class SearchRepository {
       })
       .from(materials)
       .innerJoin(users, sql`${users.id} = ${materials.uploaderId}`)
-      .where(sql`${materials.id} in (select id from (${this.matchingTiers(request.query)}) as hits) and ${this.filters(request)}`)
+      .where(
+        sql`${materials.id} in (select id from (${this.matchingTiers(request.query)}) as hits) and ${this.filters(request)}`,
+      )
       .orderBy(direction(column), direction(materials.id))
       .limit(request.pageSize)
       .offset((request.page - 1) * request.pageSize);

@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Database } from "../client";
+import { type MaterialStatus, type MaterialType, materialPages, materials, type TextStatus } from "../schema";
 import { materialVector, textVector } from "../search";
 import { deletePageVectors, rebuildPageVectors } from "./content-vectors";
-import { type MaterialStatus, type MaterialType, materialPages, materials, type TextStatus } from "../schema";
 
 /** What text extraction needs to know about a material. */
 export interface TextSubject {
@@ -95,24 +95,26 @@ export class TextIndexRepository {
 
   /** Active materials after `afterId` that lack their own vector or (PDFs) their pages, in id order. */
   findBackfillCandidates(afterId: number, limit: number): Promise<BackfillCandidate[]> {
-    return this.db
-      .select({
-        id: materials.id,
-        title: materials.title,
-        description: materials.description,
-        needsVector: sql<boolean>`${materials.searchVector} is null`,
-        needsPages: sql<boolean>`${materials.type} = 'pdf' and ${materials.textStatus} = 'pending'`,
-      })
-      .from(materials)
-      // The partial index materials_text_backfill_idx is on exactly this predicate.
-      .where(
-        and(
-          sql`status = 'active' and (search_vector is null or (type = 'pdf' and text_status = 'pending'))`,
-          gt(materials.id, afterId),
-        ),
-      )
-      .orderBy(asc(materials.id))
-      .limit(limit);
+    return (
+      this.db
+        .select({
+          id: materials.id,
+          title: materials.title,
+          description: materials.description,
+          needsVector: sql<boolean>`${materials.searchVector} is null`,
+          needsPages: sql<boolean>`${materials.type} = 'pdf' and ${materials.textStatus} = 'pending'`,
+        })
+        .from(materials)
+        // The partial index materials_text_backfill_idx is on exactly this predicate.
+        .where(
+          and(
+            sql`status = 'active' and (search_vector is null or (type = 'pdf' and text_status = 'pending'))`,
+            gt(materials.id, afterId),
+          ),
+        )
+        .orderBy(asc(materials.id))
+        .limit(limit)
+    );
   }
 
   async setMaterialVector(materialId: number, title: string, description: string | null): Promise<void> {

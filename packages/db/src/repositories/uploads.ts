@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { materialVector } from "../search";
 import { type MaterialRow, type MaterialStatus, type MaterialType, materials, type ThumbnailStatus } from "../schema";
+import { materialVector } from "../search";
 
 export interface NewUpload {
   uploaderId: number;
@@ -41,7 +41,12 @@ export class UploadsRepository {
     const [row] = await this.db
       .insert(materials)
       // Only a PDF has text of its own to extract; a video's text comes from its captions.
-      .values({ ...upload, status: "processing", fileSize: 0, textStatus: upload.type === "pdf" ? "pending" : "no_text" })
+      .values({
+        ...upload,
+        status: "processing",
+        fileSize: 0,
+        textStatus: upload.type === "pdf" ? "pending" : "no_text",
+      })
       .onConflictDoNothing({ target: materials.filePath })
       .returning();
     return row;
