@@ -37,7 +37,7 @@ const SUFFIXES = ["", "", "", "s", "ed", "ing"];
 function englishVocabulary(next: () => number): string[] {
   const words = new Set<string>(Object.values(ENGLISH_ANCHORS));
   const list: string[] = [];
-  for (let rank = 0; list.length < ENGLISH_SIZE; rank++) {
+  while (list.length < ENGLISH_SIZE) {
     const anchor = ENGLISH_ANCHORS[list.length];
     if (anchor) {
       list.push(anchor);

@@ -114,7 +114,7 @@ function timing(
 export function parseWebVtt(source: string): ParsedCaptions {
   const all = blocks(source);
   const header = all[0];
-  if (!header || header.line !== 1 || !/^WEBVTT(?:[ \t].*)?$/.test(header.lines[0] ?? "")) {
+  if (header?.line !== 1 || !/^WEBVTT(?:[ \t].*)?$/.test(header.lines[0] ?? "")) {
     throw new CaptionSyntaxError(1, 'a WebVTT file must start with "WEBVTT"');
   }
   const cues: Cue[] = [];
