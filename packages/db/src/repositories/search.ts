@@ -136,6 +136,11 @@ export class SearchRepository {
 
   /** The catalogue rows (list item shape) of `ids`, in no particular order. */
   catalogueRows(ids: readonly number[], viewerId: number | undefined): Promise<CatalogueMaterial[]> {
+    return this.catalogueRowsQuery(ids, viewerId);
+  }
+
+  /** The query of `catalogueRows` (exposed for benchmarks). */
+  catalogueRowsQuery(ids: readonly number[], viewerId: number | undefined) {
     return this.db
       .select({
         ...materialColumns,
@@ -190,8 +195,6 @@ export class SearchRepository {
    */
   async contentMatches(materialIds: readonly number[], query: SearchQuery): Promise<ContentMatch[]> {
     if (materialIds.length === 0) return [];
-    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${query.tsquery})`;
-    const ids = sql`${sql.param([...materialIds])}::int[]`;
     const result = await this.db.execute<{
       material_id: number;
       field: "page" | "caption";
@@ -199,7 +202,22 @@ export class SearchRepository {
       start_seconds: number | null;
       text: string;
       rank: number;
-    }>(sql`
+    }>(this.contentMatchesStatement(materialIds, query));
+    return result.map((row) => ({
+      materialId: row.material_id,
+      field: row.field,
+      page: row.page,
+      startSeconds: row.start_seconds,
+      text: row.text,
+      rank: row.rank,
+    }));
+  }
+
+  /** The statement of `contentMatches` (exposed for benchmarks). */
+  contentMatchesStatement(materialIds: readonly number[], query: SearchQuery): SQL {
+    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${query.tsquery})`;
+    const ids = sql`${sql.param([...materialIds])}::int[]`;
+    return sql`
       select material_id, field, page, start_seconds, text, rank from (
         select *, row_number() over (partition by material_id order by rank desc, position) as nth from (
           select ${materialPages.materialId} as material_id, 'page' as field, ${materialPages.pageNumber} as page,
@@ -215,24 +233,19 @@ export class SearchRepository {
         ) as matches
       ) as numbered
       where nth <= ${CONTENT_MATCHES_PER_MATERIAL}
-      order by material_id, nth`);
-    return result.map((row) => ({
-      materialId: row.material_id,
-      field: row.field,
-      page: row.page,
-      startSeconds: row.start_seconds,
-      text: row.text,
-      rank: row.rank,
-    }));
+      order by material_id, nth`;
   }
 
   /** The lexemes PostgreSQL made of the query's spaced-script words (for marking them in snippets). */
   async stems(query: SearchQuery): Promise<string[]> {
-    const words = query.tokens.filter((token) => !token.cjk).map((token) => token.text);
-    if (words.length === 0) return [];
-    const [row] = await this.db.execute<{ stems: string[] }>(
-      sql`select tsvector_to_array(to_tsvector(${SEARCH_CONFIG}, ${words.join(" ")})) as stems`,
-    );
+    if (query.tokens.every((token) => token.cjk)) return [];
+    const [row] = await this.db.execute<{ stems: string[] }>(this.stemsStatement(query));
     return row?.stems ?? [];
+  }
+
+  /** The statement of `stems` (exposed for benchmarks). */
+  stemsStatement(query: SearchQuery): SQL {
+    const words = query.tokens.filter((token) => !token.cjk).map((token) => token.text);
+    return sql`select tsvector_to_array(to_tsvector(${SEARCH_CONFIG}, ${words.join(" ")})) as stems`;
   }
 }
