@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { MaterialTypeSchema } from "./material";
+import { MaterialTypeSchema } from "./enums";
 
 /** Longest query, in characters after trimming. */
 export const MAX_QUERY_LENGTH = 200;

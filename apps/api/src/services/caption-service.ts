@@ -1,9 +1,19 @@
 import type { MaterialType } from "@learning-hub/db";
-import type { CaptionsRepository } from "@learning-hub/db/repositories/captions";
-import type { MaterialsRepository } from "@learning-hub/db/repositories/materials";
+import { CaptionsRepository } from "@learning-hub/db/repositories/captions";
+import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
 import { captionKey, type ObjectStorage } from "@learning-hub/storage";
-import type { Logger } from "pino";
-import { AppError, forbidden, notFound, validationError } from "../errors/app-error";
+import type { FastifyBaseLogger } from "fastify";
+import type { ServiceDependencies } from "../dependencies";
+import {
+  alreadyDeleted,
+  captionsForVideosOnly,
+  captionsNotUtf8,
+  captionsOwnerOnly,
+  captionTrackNotFound,
+  invalidLanguageTag,
+  materialNotFound,
+  unparsableCaptions,
+} from "../errors/app-error";
 import { type CaptionFormat, CaptionSyntaxError, parseCaptions } from "./caption-format";
 
 export interface CaptionTrackResponse {
@@ -13,7 +23,6 @@ export interface CaptionTrackResponse {
 }
 
 const VTT_CONTENT_TYPE = "text/vtt; charset=utf-8";
-const materialNotFound = () => notFound("Material not found");
 
 /**
  * A BCP-47 language tag in its canonical form (`zh-hans-cn` -> `zh-Hans-CN`), so one language has one track.
@@ -26,14 +35,14 @@ export function canonicalLanguageTag(lang: string): string {
   } catch {
     // not a well-formed tag; reported below
   }
-  throw validationError([{ field: "lang", reason: "must be a BCP-47 language tag such as en, zh-Hans or pt-BR" }]);
+  throw invalidLanguageTag();
 }
 
 function decodeUtf8(body: Buffer): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(body);
   } catch {
-    throw validationError([{ field: "body", reason: "captions must be UTF-8 text" }], "Captions are not UTF-8 text");
+    throw captionsNotUtf8();
   }
 }
 
@@ -43,15 +52,15 @@ export class CaptionService {
     private readonly materials: MaterialsRepository,
     private readonly captions: CaptionsRepository,
     private readonly storage: ObjectStorage,
-    private readonly logger: Logger,
+    private readonly logger: FastifyBaseLogger,
   ) {}
 
   /** The material when `userId` owns it; 404 for what they cannot see, 403 for what they see but do not own. */
   private async owned(materialId: number, userId: number): Promise<{ uploaderId: number; type: MaterialType }> {
     const material = await this.materials.findOwnership(materialId);
     if (!material || (material.status !== "active" && material.uploaderId !== userId)) throw materialNotFound();
-    if (material.uploaderId !== userId) throw forbidden("Only the uploader can change captions");
-    if (material.status === "hidden") throw new AppError(400, "ALREADY_DELETED", "Material is already deleted");
+    if (material.uploaderId !== userId) throw captionsOwnerOnly();
+    if (material.status === "hidden") throw alreadyDeleted();
     return material;
   }
 
@@ -68,21 +77,13 @@ export class CaptionService {
   ): Promise<CaptionTrackResponse> {
     const lang = canonicalLanguageTag(rawLang);
     const material = await this.owned(materialId, userId);
-    if (material.type !== "video") throw new AppError(400, "INVALID_TYPE", "Captions belong to videos, not PDFs");
+    if (material.type !== "video") throw captionsForVideosOnly();
     let parsed: ReturnType<typeof parseCaptions>;
     try {
       parsed = parseCaptions(decodeUtf8(body), format);
     } catch (error) {
       if (!(error instanceof CaptionSyntaxError)) throw error;
-      throw new AppError(
-        400,
-        "VALIDATION_ERROR",
-        `The ${format === "vtt" ? "WebVTT" : "SRT"} file does not parse: ${error.message}`,
-        {
-          fields: [{ field: "body", reason: error.message }],
-          line: error.line,
-        },
-      );
+      throw unparsableCaptions(format === "vtt" ? "WebVTT" : "SRT", error.line, error.reason);
     }
     const key = captionKey(material.uploaderId, materialId, lang);
     const existed = (await this.captions.list(materialId)).some((track) => track.lang === lang);
@@ -112,8 +113,13 @@ export class CaptionService {
     const lang = canonicalLanguageTag(rawLang);
     await this.owned(materialId, userId);
     const track = (await this.captions.list(materialId)).find((candidate) => candidate.lang === lang);
-    if (!track) throw notFound(`No ${lang} captions for this material`);
+    if (!track) throw captionTrackNotFound(lang);
     await this.storage.remove(track.objectPath);
     await this.captions.remove(materialId, lang);
   }
+}
+
+export function createCaptionService(deps: ServiceDependencies): CaptionService {
+  const { db } = deps.database;
+  return new CaptionService(new MaterialsRepository(db), new CaptionsRepository(db), deps.storage, deps.logger);
 }

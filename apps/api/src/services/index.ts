@@ -1,15 +1,17 @@
-import type { JWT } from "@fastify/jwt";
 import type { ServiceDependencies } from "../dependencies";
 import { createAdminCleanupService } from "./admin-cleanup-service";
 import { createAdminJobsService } from "./admin-jobs-service";
 import { createAuthService } from "./auth-service";
+import { createCaptionService } from "./caption-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
 import { createSchedulerService } from "./scheduler-service";
+import { createSearchService } from "./search-service";
+import type { JwtCodec } from "./token-service";
 import { createUploadService } from "./upload-service";
 
 /** Composition root of the services; routes receive what they need from here. */
-export function createServices(deps: ServiceDependencies, jwt: JWT) {
+export function createServices(deps: ServiceDependencies, jwt: JwtCodec) {
   return {
     health: new HealthService(deps.config, deps.database, deps.redis, deps.storage),
     auth: createAuthService(deps.database.db, jwt, deps.config),
@@ -18,6 +20,9 @@ export function createServices(deps: ServiceDependencies, jwt: JWT) {
     scheduler: createSchedulerService(deps),
     adminJobs: createAdminJobsService(deps),
     upload: createUploadService(deps),
+    // Search and captions (issue 13).
+    search: createSearchService(deps),
+    captions: createCaptionService(deps),
   };
 }
 

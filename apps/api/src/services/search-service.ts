@@ -1,7 +1,8 @@
 import type { MaterialType } from "@learning-hub/db";
-import type { ContentMatch, SearchHit, SearchRepository } from "@learning-hub/db/repositories/search";
+import { type ContentMatch, type SearchHit, SearchRepository } from "@learning-hub/db/repositories/search";
 import { buildSearchQuery, buildSnippet, type HighlightTerms, type SearchQuery } from "@learning-hub/db/search";
-import { validationError } from "../errors/app-error";
+import type { ServiceDependencies } from "../dependencies";
+import { invalidSearchQuery } from "../errors/app-error";
 import { toMaterialListItem } from "../schemas/material";
 import { MAX_QUERY_LENGTH, type SearchMatch, type SearchPage } from "../schemas/search";
 
@@ -27,7 +28,7 @@ export function parseQuery(q: string, field = "q"): SearchQuery | null {
   const trimmed = q.trim();
   const length = Array.from(trimmed).length;
   if (length === 0 || length > MAX_QUERY_LENGTH) {
-    throw validationError([{ field, reason: `must be 1-${MAX_QUERY_LENGTH} characters after trimming` }]);
+    throw invalidSearchQuery(field, MAX_QUERY_LENGTH);
   }
   return buildSearchQuery(trimmed);
 }
@@ -104,4 +105,8 @@ export class SearchService {
       total_pages: totalPages(total, input.pageSize),
     };
   }
+}
+
+export function createSearchService(deps: ServiceDependencies): SearchService {
+  return new SearchService(new SearchRepository(deps.database.db));
 }

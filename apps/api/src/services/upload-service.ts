@@ -8,7 +8,17 @@ import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
 import type { FastifyBaseLogger } from "fastify";
 import type { ServiceDependencies } from "../dependencies";
-import { AppError, forbidden, notFound, validationError } from "../errors/app-error";
+import {
+  AppError,
+  alreadyDeleted,
+  fileTooLarge,
+  forbidden,
+  invalidStatus,
+  materialNotFound,
+  unsupportedFileType,
+  uploadFailed,
+  validationError,
+} from "../errors/app-error";
 import { type Material, toMaterialResponse } from "../schemas/material";
 import type { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
 import { detectUploadFormat, SNIFF_BYTES, type UploadFormat } from "./file-type";
@@ -71,9 +81,6 @@ export interface MaterialText {
   captions: Pick<CaptionsRepository, "list" | "removeAll">;
   text: Pick<TextIndexRepository, "deletePages">;
 }
-
-const uploadFailed = (cause: unknown) => new AppError(500, "UPLOAD_FAILED", "Upload failed", {}, { cause });
-const materialNotFound = () => notFound("Material not found");
 
 /**
  * Streamed uploads into object storage, their status, and their deletion.
@@ -171,7 +178,7 @@ export class UploadService {
     if (state.uploaderId !== userId) throw forbidden("Only the uploader can delete this material");
     if (state.status === "hidden") throw alreadyDeleted();
     if (state.status === "processing") {
-      throw new AppError(400, "INVALID_STATUS", "The upload is still in progress", { status: state.status });
+      throw invalidStatus("The upload is still in progress", { status: state.status });
     }
     const captions = await this.materialText.captions.list(materialId);
     const keys = [
@@ -208,9 +215,7 @@ export class UploadService {
     try {
       const format = detectUploadFormat(part.filename, head);
       if (!format) {
-        throw new AppError(415, "UNSUPPORTED_FILE_TYPE", "Only mp4 and webm videos and pdf documents are accepted", {
-          filename: part.filename,
-        });
+        throw unsupportedFileType(part.filename);
       }
       row = await this.#createRow(uploaderId, part.filename, format, form);
       const counter = new ByteCounter({ maxBytes: format.maxBytes, createLimitError: () => fileTooLarge(format) });
@@ -308,13 +313,6 @@ export class UploadService {
     }
   }
 }
-
-const alreadyDeleted = () => new AppError(400, "ALREADY_DELETED", "Material is already deleted");
-
-const fileTooLarge = (format: UploadFormat) =>
-  new AppError(413, "FILE_TOO_LARGE", `A ${format.name} file may be at most ${format.maxBytes} bytes`, {
-    max_bytes: format.maxBytes,
-  });
 
 /** A generated thumbnail exists; a failed one shows the type's placeholder, which is not the material's own. */
 const hasThumbnail = (state: UploadState): boolean =>

@@ -1,11 +1,11 @@
 import { materialPages, materials } from "@learning-hub/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../support/app";
 import { bearer, type RegisteredUser, registerUser } from "../support/auth";
 import { multipartForm } from "../support/multipart";
 import { postUpload } from "../support/uploads";
-import { type InProcessWorker, startWorker, waitFor } from "../support/worker";
+import { type InProcessWorker, startWorker } from "../support/worker";
 import { algorithmsPdf, cjkLecturePdf, convexityPdf, lecturePdf, scannedPdf, tinyMp4 } from "./fixtures";
 
 interface SearchMatch {
@@ -58,10 +58,14 @@ async function pagesOf(id: number): Promise<number> {
 }
 
 const waitForText = (id: number) =>
-  waitFor(`text of material ${id}`, async () => {
-    const row = await textStatus(id);
-    return row && row.textStatus !== "pending" ? row : undefined;
-  });
+  vi.waitFor(
+    async () => {
+      const row = await textStatus(id);
+      if (!row || row.textStatus === "pending") throw new Error(`the text of material ${id} is still pending`);
+      return row;
+    },
+    { timeout: 60_000, interval: 100 },
+  );
 
 async function search(query: string, token?: string): Promise<SearchPage> {
   const response = await t.app.inject({
@@ -79,7 +83,7 @@ const resultFor = (page: SearchPage, id: number) => page.items.find((item) => it
 
 beforeAll(async () => {
   t = await createTestApp();
-  worker = await startWorker(t, { textExtraction: true });
+  worker = await startWorker(t, { queues: ["thumbnails", "maintenance"], reconcile: false });
   owner = await registerUser(t.app);
   other = await registerUser(t.app);
   ids.lecture = await upload(owner, "Optimisation lecture 4", "lecture-4.pdf", lecturePdf());
