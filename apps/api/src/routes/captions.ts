@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { unsupportedCaptionType } from "../errors/app-error";
-import { MaterialIdParams } from "../schemas/common";
 import { CaptionLanguageParams, CaptionTrack, MAX_CAPTION_BYTES } from "../schemas/caption";
+import { MaterialIdParams } from "../schemas/common";
 import { errorResponse } from "../schemas/route-responses";
 import type { CaptionFormat } from "../services/caption-format";
 import type { CaptionService } from "../services/caption-service";
@@ -46,7 +46,13 @@ export const captionRoutes: FastifyPluginAsyncTypebox<{ captions: CaptionService
       const mediaType = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
       const format = CAPTION_FORMATS[mediaType];
       if (!format || !Buffer.isBuffer(request.body)) throw unsupportedCaptionType(mediaType);
-      return captions.put(request.params.material_id, request.params.lang, request.body, format, request.requireUser().id);
+      return captions.put(
+        request.params.material_id,
+        request.params.lang,
+        request.body,
+        format,
+        request.requireUser().id,
+      );
     },
   );
 

@@ -101,7 +101,8 @@ export const MaterialListQuery = Type.Object({
   q: Type.Optional(
     Type.String({
       maxLength: 1000,
-      description: "Only materials matching this search (as `GET /search`, 1-200 characters after trimming), in the list's order",
+      description:
+        "Only materials matching this search (as `GET /search`, 1-200 characters after trimming), in the list's order",
     }),
   ),
 });

@@ -31,6 +31,7 @@ export class CaptionSyntaxError extends Error {
 
 const VTT_TIMESTAMP = /^(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})$/;
 const SRT_TIMESTAMP = /^(\d{1,}):([0-5]\d):([0-5]\d)[,.](\d{1,3})$/;
+const LOOKS_LIKE_TIMING = /^\s*\d+:\d/;
 const ENTITIES: Record<string, string> = {
   amp: "&",
   lt: "<",
@@ -124,7 +125,15 @@ export function parseWebVtt(source: string): ParsedCaptions {
     const timingIndex = first.includes("-->") ? 0 : 1;
     const timingLine = block.lines[timingIndex];
     if (timingLine === undefined || !timingLine.includes("-->")) {
-      throw new CaptionSyntaxError(block.line + timingIndex, "a cue needs a timing line (start --> end)");
+      // A first line that starts like a timestamp is a mistyped timing line, not a cue identifier.
+      const at = LOOKS_LIKE_TIMING.test(first) ? 0 : timingIndex;
+      const found = block.lines[at];
+      throw new CaptionSyntaxError(
+        block.line + at,
+        found === undefined
+          ? "a cue needs a timing line (start --> end)"
+          : `expected a cue timing "start --> end", found "${found.slice(0, 80)}"`,
+      );
     }
     const { start, end } = timing(timingLine, block.line + timingIndex, vttSeconds);
     cues.push({ startSeconds: start, endSeconds: end, text: cueText(block.lines.slice(timingIndex + 1)) });

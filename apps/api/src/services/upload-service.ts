@@ -192,7 +192,10 @@ export class UploadService {
       throw new Error(`Could not remove objects of material ${materialId}: ${JSON.stringify(removal.errors)}`);
     }
     if (!(await this.materials.hide(materialId))) throw alreadyDeleted();
-    await Promise.all([this.materialText.captions.removeAll(materialId), this.materialText.text.deletePages(materialId)]);
+    await Promise.all([
+      this.materialText.captions.removeAll(materialId),
+      this.materialText.text.deletePages(materialId),
+    ]);
   }
 
   async #stateFor(materialId: number, viewer: Viewer): Promise<UploadState> {

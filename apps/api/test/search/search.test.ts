@@ -232,7 +232,7 @@ describe("search after a delete", () => {
       url: `/api/v1/upload/${id}`,
       headers: bearer(owner.accessToken),
     });
-    expect(deleted.statusCode).toBe(200);
+    expect(deleted.statusCode).toBe(204);
     expect(idsOf(await search(q("convexity")))).toEqual([]);
     expect(await pagesOf(id)).toBe(0);
   });
