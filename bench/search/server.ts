@@ -10,11 +10,10 @@ import postgres from "postgres";
 import { buildApp } from "../../apps/api/src/app";
 import { loadConfig } from "../../packages/config/src/index";
 import { createDatabase } from "../../packages/db/src/index";
-import { SearchRepository } from "../../packages/db/src/repositories/search";
-import { buildSearchQuery } from "../../packages/db/src/search/index";
 import { createClientConnection, JobQueues, jobSettings } from "../../packages/queue/src/index";
 import { createStorage } from "../../packages/storage/src/index";
 import { TEST_REDIS_URL } from "../../packages/testing/src/constants";
+import { IDS_PARAMETER, type Statement, searchStatements } from "./statements";
 
 const [kind, url = "", portArg = "0", ...queries] = process.argv.slice(2);
 const port = Number(portArg);
@@ -39,37 +38,20 @@ async function startApp() {
   await app.listen({ host: "127.0.0.1", port });
 }
 
-interface Statement {
-  sql: string;
-  params: unknown[];
-}
-
 /**
- * A bare Fastify route running the statements the API's search runs, with the same texts and parameters as
- * the repository builds them (rendered once per query here), on postgres.js: the ranked page, then the
- * page's catalogue rows, content matches and query stems together; answering with plain JSON rows.
+ * A bare Fastify route running the statements the API's search runs (captured from the repository, see
+ * statements.ts) on postgres.js: the ranked page, then the page's catalogue rows, content matches and query
+ * stems together; answering with the plain rows.
  */
 async function startBaseline() {
   const sql = postgres(url, { max: 10, onnotice: () => {} });
-  // Drizzle only renders SQL here; the statements run on the bare postgres.js client.
-  const renderer = createDatabase({ url });
-  const repository = new SearchRepository(renderer.db);
-  const dialect = (renderer.db as unknown as { dialect: { sqlToQuery(sql: unknown): Statement } }).dialect;
-  const IDS_MARKER = [-1];
-  const prepared = new Map<string, { ranked: Statement; rows: Statement; matches: Statement; stems: Statement }>();
-  for (const q of queries) {
-    const query = buildSearchQuery(q);
-    if (!query) throw new Error(`nothing searchable in ${q}`);
-    prepared.set(q, {
-      ranked: dialect.sqlToQuery(repository.rankedPageStatement({ query, page: 1, pageSize: PAGE_SIZE })),
-      rows: repository.catalogueRowsQuery(IDS_MARKER, undefined).toSQL(),
-      matches: dialect.sqlToQuery(repository.contentMatchesStatement(IDS_MARKER, query)),
-      stems: dialect.sqlToQuery(repository.stemsStatement(query)),
-    });
-  }
-  await renderer.close();
-  const withIds = (statement: Statement, ids: number[]) =>
-    statement.params.map((param) => (Array.isArray(param) && param[0] === -1 ? ids : param)) as never[];
+  const captured = await searchStatements(url, queries, PAGE_SIZE);
+  const prepared = new Map(queries.map((q, index) => [q, captured[index]]));
+  const withIds = (statement: Statement, ids: number[]) => {
+    const params = [...statement.params];
+    params[IDS_PARAMETER(params)] = ids;
+    return params as never[];
+  };
 
   const app = Fastify({ logger: false });
   app.get<{ Querystring: { q: string } }>("/baseline", async (request) => {
@@ -80,7 +62,7 @@ async function startBaseline() {
     const [rows, matches, stems] = await Promise.all([
       sql.unsafe(statements.rows.sql, withIds(statements.rows, ids), { prepare: true }),
       sql.unsafe(statements.matches.sql, withIds(statements.matches, ids), { prepare: true }),
-      sql.unsafe(statements.stems.sql, statements.stems.params as never[], { prepare: true }),
+      statements.stems && sql.unsafe(statements.stems.sql, statements.stems.params as never[], { prepare: true }),
     ]);
     const total = Number(ranked[0]?.total ?? 0);
     return {

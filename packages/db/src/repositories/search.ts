@@ -102,8 +102,8 @@ export class SearchRepository {
     return sql.join(conditions, sql` and `);
   }
 
-  /** The page of (id, tier) of `search`, with the total; one statement (exposed for benchmarks). */
-  rankedPageStatement(request: SearchPage): SQL {
+  /** The page of (id, tier) of `search`, with the total, in one statement. */
+  private rankedPageStatement(request: SearchPage): SQL {
     return sql`
       select ${materials.id} as id, hits.tier, (count(*) over ())::int as total
         from (${this.matchingTiers(request.query)}) as hits
@@ -135,12 +135,7 @@ export class SearchRepository {
   }
 
   /** The catalogue rows (list item shape) of `ids`, in no particular order. */
-  catalogueRows(ids: readonly number[], viewerId: number | undefined): Promise<CatalogueMaterial[]> {
-    return this.catalogueRowsQuery(ids, viewerId);
-  }
-
-  /** The query of `catalogueRows` (exposed for benchmarks). */
-  catalogueRowsQuery(ids: readonly number[], viewerId: number | undefined) {
+  private catalogueRows(ids: readonly number[], viewerId: number | undefined): Promise<CatalogueMaterial[]> {
     return this.db
       .select({
         ...materialColumns,
@@ -213,8 +208,7 @@ export class SearchRepository {
     }));
   }
 
-  /** The statement of `contentMatches` (exposed for benchmarks). */
-  contentMatchesStatement(materialIds: readonly number[], query: SearchQuery): SQL {
+  private contentMatchesStatement(materialIds: readonly number[], query: SearchQuery): SQL {
     const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${query.tsquery})`;
     const ids = sql`${sql.param([...materialIds])}::int[]`;
     return sql`
@@ -243,8 +237,7 @@ export class SearchRepository {
     return row?.stems ?? [];
   }
 
-  /** The statement of `stems` (exposed for benchmarks). */
-  stemsStatement(query: SearchQuery): SQL {
+  private stemsStatement(query: SearchQuery): SQL {
     const words = query.tokens.filter((token) => !token.cjk).map((token) => token.text);
     return sql`select tsvector_to_array(to_tsvector(${SEARCH_CONFIG}, ${words.join(" ")})) as stems`;
   }
