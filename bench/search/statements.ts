@@ -44,8 +44,7 @@ export async function searchStatements(url: string, queries: string[], pageSize:
       );
       await repository.stems(query);
       const [ranked, rows, matches, stems] = logged;
-      if (!ranked || !rows || !matches || !stems)
-        throw new Error(`expected 4 statements for ${q}, got ${logged.length}`);
+      if (!ranked || !rows || !matches) throw new Error(`expected 3 or 4 statements for ${q}, got ${logged.length}`);
       result.push({ ranked, rows, matches, stems });
     }
     return result;

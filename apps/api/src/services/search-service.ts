@@ -1,5 +1,5 @@
 import type { MaterialType } from "@learning-hub/db";
-import { type ContentMatch, type SearchHit, SearchRepository } from "@learning-hub/db/repositories/search";
+import { type ContentMatch, rankedHits, type SearchHit, SearchRepository } from "@learning-hub/db/repositories/search";
 import { buildSearchQuery, buildSnippet, type HighlightTerms, type SearchQuery } from "@learning-hub/db/search";
 import type { ServiceDependencies } from "../dependencies";
 import { invalidSearchQuery } from "../errors/app-error";
@@ -68,21 +68,24 @@ export class SearchService {
     const query = parseQuery(input.q);
     const empty = { items: [], total: 0, page: input.page, page_size: input.pageSize, total_pages: 0 };
     if (!query) return empty;
-    const { hits, total } = await this.repository.search({
+    const request = {
       query,
       page: input.page,
       pageSize: input.pageSize,
       type: input.type,
       uploaderId: input.uploaderId,
       viewerId: input.userId,
-    });
-    const [content, stems] = await Promise.all([
-      this.repository.contentMatches(
-        hits.map((hit) => hit.id),
-        query,
-      ),
+    };
+    const ranked = await this.repository.rankedPage(request);
+    const ids = ranked.map((row) => row.id);
+    // The page's rows, its page/caption matches and the query's stems, side by side.
+    const [rows, content, stems, total] = await Promise.all([
+      this.repository.catalogueRows(ids, input.userId),
+      this.repository.contentMatches(ids, query),
       this.repository.stems(query),
+      this.repository.totalOf(ranked, request),
     ]);
+    const hits = rankedHits(ranked, rows);
     const terms: HighlightTerms = {
       stems,
       cjk: query.tokens.filter((token) => token.cjk).map((token) => token.text),

@@ -1,4 +1,4 @@
-import { asc, desc, type SQL, sql } from "drizzle-orm";
+import { asc, desc, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   captionCues,
@@ -36,6 +36,39 @@ export interface SearchPage extends SearchFilters {
   viewerId?: number;
 }
 
+/** A row of the ranked page: the material, its best tier (3 title … 0 content) and the total of matches. */
+export interface RankedRow {
+  id: number;
+  tier: number;
+  total: number;
+}
+
+/** The ranked page's catalogue rows in rank order, with their tier and score. */
+export function rankedHits(ranked: readonly RankedRow[], rows: readonly CatalogueMaterial[]): SearchHit[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const hits: SearchHit[] = [];
+  for (const { id, tier } of ranked) {
+    const row = byId.get(id);
+    const name = TIERS[tier] ?? "content";
+    if (row) hits.push({ ...row, tier: name, score: TIER_SCORES[name] });
+  }
+  return hits;
+}
+
+/** A bound value, or a placeholder filled when a prepared statement runs. */
+type Bound<T> = T | Placeholder;
+
+interface QueryValues {
+  tsquery: Bound<string>;
+  titleTsquery: Bound<string>;
+  fuzzyText: Bound<string> | null;
+}
+
+interface BoundFilters {
+  type?: Bound<MaterialType>;
+  uploaderId?: Bound<number>;
+}
+
 export interface SearchHit extends CatalogueMaterial {
   tier: MatchTier;
   score: number;
@@ -71,71 +104,111 @@ const likedBy = (viewerId: number | undefined): SQL<boolean> =>
 export class SearchRepository {
   constructor(private readonly db: Database) {}
 
+  /** Prepared once per shape: planning the union costs about as much as running it. */
+  private readonly preparedRanked = new Map<string, ReturnType<SearchRepository["prepareRanked"]>>();
+  private preparedContentMatches: ReturnType<SearchRepository["prepareContentMatches"]> | undefined;
+
   /**
-   * Active materials matching `query` anywhere, each with its best tier, as a union of index scans: the
+   * Active materials matching the query anywhere, each with its best tier, as a union of index scans: the
    * title (weight A of the material's vector), a misspelt title (trigram word similarity), title or
    * description, page and caption text (through the per-material content vectors, not one row per page).
    * Tiers are numbered 3 (title) to 0 (content).
    */
-  private matchingTiers(query: SearchQuery): SQL {
-    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${query.tsquery})`;
+  private matchingTiers(values: QueryValues): SQL {
+    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${values.tsquery})`;
     const branches = [
       sql`select ${materials.id} as id, 3 as tier from ${materials}
-           where status = 'active' and ${materials.searchVector} @@ to_tsquery(${SEARCH_CONFIG}, ${query.titleTsquery})`,
+           where status = 'active' and ${materials.searchVector} @@ to_tsquery(${SEARCH_CONFIG}, ${values.titleTsquery})`,
       sql`select ${materials.id}, 1 from ${materials} where status = 'active' and ${materials.searchVector} @@ ${tsquery}`,
       sql`select ${materialContentVectors.materialId}, 0 from ${materialContentVectors}
            where ${materialContentVectors.searchVector} @@ ${tsquery}`,
     ];
-    if (query.fuzzyText !== null) {
+    if (values.fuzzyText !== null) {
       // `<%`: word similarity above pg_trgm.word_similarity_threshold (0.6); uses materials_title_trgm_idx.
       branches.push(
-        sql`select ${materials.id}, 2 from ${materials} where status = 'active' and ${query.fuzzyText} <% ${materials.title}`,
+        sql`select ${materials.id}, 2 from ${materials} where status = 'active' and ${values.fuzzyText} <% ${materials.title}`,
       );
     }
     return sql`select id, max(tier) as tier from (${sql.join(branches, sql` union all `)}) as found group by id`;
   }
 
-  private filters(filters: SearchFilters): SQL {
+  private filters(filters: BoundFilters): SQL {
     const conditions = [sql`${materials.status} = 'active'`];
     if (filters.type !== undefined) conditions.push(sql`${materials.type} = ${filters.type}`);
     if (filters.uploaderId !== undefined) conditions.push(sql`${materials.uploaderId} = ${filters.uploaderId}`);
     return sql.join(conditions, sql` and `);
   }
 
-  /** The page of (id, tier) of `search`, with the total, in one statement. */
-  private rankedPageStatement(request: SearchPage): SQL {
-    return sql`
+  private prepareRanked(shape: { fuzzy: boolean; typed: boolean; byUploader: boolean }) {
+    const values: QueryValues = {
+      tsquery: sql.placeholder("tsquery"),
+      titleTsquery: sql.placeholder("titleTsquery"),
+      fuzzyText: shape.fuzzy ? sql.placeholder("fuzzyText") : null,
+    };
+    const filters: BoundFilters = {
+      type: shape.typed ? sql.placeholder("type") : undefined,
+      uploaderId: shape.byUploader ? sql.placeholder("uploaderId") : undefined,
+    };
+    const ranked = sql`
       select ${materials.id} as id, hits.tier, (count(*) over ())::int as total
-        from (${this.matchingTiers(request.query)}) as hits
+        from (${this.matchingTiers(values)}) as hits
         join ${materials} on ${materials.id} = hits.id
-       where ${this.filters(request)}
+       where ${this.filters(filters)}
        order by hits.tier desc, ${materials.likeCount} desc, ${materials.id} desc
-       limit ${request.pageSize} offset ${(request.page - 1) * request.pageSize}`;
+       limit ${sql.placeholder("limit")} offset ${sql.placeholder("offset")}`;
+    return this.db
+      .select({ id: sql<number>`id`, tier: sql<number>`tier`, total: sql<number>`total` })
+      .from(sql`(${ranked}) as ranked`)
+      .prepare(`search_ranked_${shape.fuzzy}_${shape.typed}_${shape.byUploader}`);
   }
 
-  /** One page of matching materials, best first, and how many there are in all. */
+  /** One page of (id, tier), best first, with the total, in one prepared statement. */
+  rankedPage(request: SearchPage): Promise<RankedRow[]> {
+    const shape = {
+      fuzzy: request.query.fuzzyText !== null,
+      typed: request.type !== undefined,
+      byUploader: request.uploaderId !== undefined,
+    };
+    const key = `${shape.fuzzy}:${shape.typed}:${shape.byUploader}`;
+    let prepared = this.preparedRanked.get(key);
+    if (!prepared) {
+      prepared = this.prepareRanked(shape);
+      this.preparedRanked.set(key, prepared);
+    }
+    return prepared.execute({
+      tsquery: request.query.tsquery,
+      titleTsquery: request.query.titleTsquery,
+      fuzzyText: request.query.fuzzyText,
+      type: request.type,
+      uploaderId: request.uploaderId,
+      limit: request.pageSize,
+      offset: (request.page - 1) * request.pageSize,
+    });
+  }
+
+  /**
+   * One page of matching materials, best first, and how many there are in all: the ranked page, then its
+   * catalogue rows. (`GET /search` runs the two steps itself, to read the page's matches beside the rows.)
+   */
   async search(request: SearchPage): Promise<{ hits: SearchHit[]; total: number }> {
-    const ranked = await this.db.execute<{ id: number; tier: number; total: number }>(
-      this.rankedPageStatement(request),
-    );
-    const first = ranked[0];
-    if (!first) return { hits: [], total: request.page > 1 ? await this.count(request.query, request) : 0 };
+    const ranked = await this.rankedPage(request);
     const rows = await this.catalogueRows(
       ranked.map((row) => row.id),
       request.viewerId,
     );
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const hits: SearchHit[] = [];
-    for (const { id, tier } of ranked) {
-      const row = byId.get(id);
-      const name = TIERS[tier] ?? "content";
-      if (row) hits.push({ ...row, tier: name, score: TIER_SCORES[name] });
-    }
-    return { hits, total: first.total };
+    return { hits: rankedHits(ranked, rows), total: await this.totalOf(ranked, request) };
+  }
+
+  /** The total from a ranked page; counted apart for a page past the end, which has no row to carry it. */
+  async totalOf(ranked: readonly RankedRow[], request: SearchPage): Promise<number> {
+    const first = ranked[0];
+    if (first) return first.total;
+    return request.page > 1 ? this.count(request.query, request) : 0;
   }
 
   /** The catalogue rows (list item shape) of `ids`, in no particular order. */
-  private catalogueRows(ids: readonly number[], viewerId: number | undefined): Promise<CatalogueMaterial[]> {
+  catalogueRows(ids: readonly number[], viewerId: number | undefined): Promise<CatalogueMaterial[]> {
+    if (ids.length === 0) return Promise.resolve([]);
     return this.db
       .select({
         ...materialColumns,
@@ -190,29 +263,15 @@ export class SearchRepository {
    */
   async contentMatches(materialIds: readonly number[], query: SearchQuery): Promise<ContentMatch[]> {
     if (materialIds.length === 0) return [];
-    const result = await this.db.execute<{
-      material_id: number;
-      field: "page" | "caption";
-      page: number | null;
-      start_seconds: number | null;
-      text: string;
-      rank: number;
-    }>(this.contentMatchesStatement(materialIds, query));
-    return result.map((row) => ({
-      materialId: row.material_id,
-      field: row.field,
-      page: row.page,
-      startSeconds: row.start_seconds,
-      text: row.text,
-      rank: row.rank,
-    }));
+    this.preparedContentMatches ??= this.prepareContentMatches();
+    return this.preparedContentMatches.execute({ ids: [...materialIds], tsquery: query.tsquery });
   }
 
-  private contentMatchesStatement(materialIds: readonly number[], query: SearchQuery): SQL {
-    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${query.tsquery})`;
-    const ids = sql`${sql.param([...materialIds])}::int[]`;
-    return sql`
-      select material_id, field, page, start_seconds, text, rank from (
+  private prepareContentMatches() {
+    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${sql.placeholder("tsquery")})`;
+    const ids = sql`${sql.placeholder("ids")}::int[]`;
+    const matches = sql`
+      select material_id, field, page, start_seconds, text, rank, nth from (
         select *, row_number() over (partition by material_id order by rank desc, position) as nth from (
           select ${materialPages.materialId} as material_id, 'page' as field, ${materialPages.pageNumber} as page,
                  null::float8 as start_seconds, ${materialPages.text} as text,
@@ -226,8 +285,19 @@ export class SearchRepository {
            where ${captionCues.materialId} = any(${ids}) and ${captionCues.searchVector} @@ ${tsquery}
         ) as matches
       ) as numbered
-      where nth <= ${CONTENT_MATCHES_PER_MATERIAL}
-      order by material_id, nth`;
+      where nth <= ${sql.raw(String(CONTENT_MATCHES_PER_MATERIAL))}`;
+    return this.db
+      .select({
+        materialId: sql<number>`material_id`,
+        field: sql<"page" | "caption">`field`,
+        page: sql<number | null>`page`,
+        startSeconds: sql<number | null>`start_seconds`,
+        text: sql<string>`text`,
+        rank: sql<number>`rank`,
+      })
+      .from(sql`(${matches}) as best`)
+      .orderBy(sql`material_id`, sql`nth`)
+      .prepare("search_content_matches");
   }
 
   /** The lexemes PostgreSQL made of the query's spaced-script words (for marking them in snippets). */
