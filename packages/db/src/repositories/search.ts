@@ -95,7 +95,7 @@ export interface MatchingListQuery extends SearchFilters {
 /** Page and caption matches returned per material: enough to pick the best three after title/description. */
 const CONTENT_MATCHES_PER_MATERIAL = 3;
 
-const likedBy = (viewerId: number | undefined): SQL<boolean> =>
+const likedBy = (viewerId: number | Placeholder | undefined): SQL<boolean> =>
   viewerId === undefined
     ? sql<boolean>`false`
     : sql<boolean>`exists (select 1 from ${likes} where ${likes.userId} = ${viewerId} and ${likes.materialId} = ${materials.id})`;
@@ -107,6 +107,7 @@ export class SearchRepository {
   /** Prepared once per shape: planning the union costs about as much as running it. */
   private readonly preparedRanked = new Map<string, ReturnType<SearchRepository["prepareRanked"]>>();
   private preparedContentMatches: ReturnType<SearchRepository["prepareContentMatches"]> | undefined;
+  private readonly preparedRows = new Map<boolean, ReturnType<SearchRepository["prepareRows"]>>();
 
   /**
    * Active materials matching the query anywhere, each with its best tier, as a union of index scans: the
@@ -209,16 +210,27 @@ export class SearchRepository {
   /** The catalogue rows (list item shape) of `ids`, in no particular order. */
   catalogueRows(ids: readonly number[], viewerId: number | undefined): Promise<CatalogueMaterial[]> {
     if (ids.length === 0) return Promise.resolve([]);
+    const signedIn = viewerId !== undefined;
+    let prepared = this.preparedRows.get(signedIn);
+    if (!prepared) {
+      prepared = this.prepareRows(signedIn);
+      this.preparedRows.set(signedIn, prepared);
+    }
+    return prepared.execute({ ids: [...ids], viewerId });
+  }
+
+  private prepareRows(signedIn: boolean) {
     return this.db
       .select({
         ...materialColumns,
         uploaderName: users.name,
         uploaderAvatar: users.avatarUrl,
-        isLiked: likedBy(viewerId),
+        isLiked: likedBy(signedIn ? sql.placeholder("viewerId") : undefined),
       })
       .from(materials)
       .innerJoin(users, sql`${users.id} = ${materials.uploaderId}`)
-      .where(sql`${materials.id} = any(${sql.param([...ids])}::int[])`);
+      .where(sql`${materials.id} = any(${sql.placeholder("ids")}::int[])`)
+      .prepare(`search_rows_${signedIn}`);
   }
 
   /** How many active materials match (for a page past the end, where the page query returns no row). */
