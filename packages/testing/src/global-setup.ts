@@ -7,12 +7,14 @@ import S3rver from "s3rver";
 import type { TestProject } from "vitest/node";
 import "./provided-context";
 import { adminQuery, TEMPLATE_DATABASE_PREFIX, testDatabaseUrl } from "./constants";
+import { ensureTestMedia } from "./media";
 
 /**
  * Once per run: a migrated template database that each test file clones, and
- * one s3rver that each test file uses with its own bucket.
+ * one s3rver that each test file uses with its own bucket; the test media files, made if missing.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const media = ensureTestMedia();
   // One template per run, so runs started side by side never drop each other's.
   const template = `${TEMPLATE_DATABASE_PREFIX}${randomBytes(4).toString("hex")}`;
   await adminQuery(`create database ${template}`);
@@ -23,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const s3 = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory });
   const { port } = await s3.run();
   project.provide("s3Endpoint", `http://127.0.0.1:${port}`);
+  await media;
 
   return async () => {
     await adminQuery(`drop database if exists ${template} with (force)`);

@@ -1,0 +1,1 @@
+export { ensureTestMedia, TEST_MEDIA_DIR, TEST_MEDIA_NAMES, type TestMediaName, testMediaPath } from "./test-media";
