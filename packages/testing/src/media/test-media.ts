@@ -15,8 +15,8 @@ export const TEST_MEDIA_DIR = fileURLToPath(
 );
 
 interface Recipe {
-  /** Another test file this one is cut from. */
-  from?: TestMediaName;
+  /** The test media file this one is cut from. */
+  from?: string;
   /** Writes the file to `target`; `source` is the path of `from`. */
   make(target: string, source: string): Promise<void>;
 }
@@ -73,7 +73,9 @@ async function make(name: TestMediaName, ensure: (name: TestMediaName) => Promis
   const path = join(TEST_MEDIA_DIR, name);
   if (existsSync(path)) return path;
   const recipe: Recipe = RECIPES[name];
-  const source = recipe.from === undefined ? "" : await ensure(recipe.from);
+  const from = recipe.from;
+  if (from !== undefined && !isTestMediaName(from)) throw new Error(`${name} is cut from unknown media ${from}`);
+  const source = from === undefined ? "" : await ensure(from);
   // Same extension as the target: ffmpeg picks the container from it.
   const temporary = join(TEST_MEDIA_DIR, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}-${name}`);
   try {
