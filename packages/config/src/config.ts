@@ -28,6 +28,8 @@ export interface Config {
     timeoutSeconds: number;
     lockDurationMs: number;
     stalledIntervalMs: number;
+    /** Configured CJK font file; `undefined`: look in the usual system locations. */
+    cjkFontPath: string | undefined;
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
   shutdownTimeoutSeconds: number;
@@ -108,6 +110,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutSeconds: env.THUMBNAIL_TIMEOUT_SECONDS,
       lockDurationMs: env.THUMBNAIL_LOCK_DURATION_MS,
       stalledIntervalMs: env.THUMBNAIL_STALLED_INTERVAL_MS,
+      cjkFontPath: env.CJK_FONT_PATH,
     },
     cleanup: {
       schedule: env.CLEANUP_SCHEDULE,

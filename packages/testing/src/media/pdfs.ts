@@ -71,6 +71,11 @@ export function lectureCjkPdf(): Buffer {
 
 const require = createRequire(import.meta.url);
 
+/** Latin fonts without CJK glyphs (DejaVu Sans and Serif, from npm), for tests of a machine without a CJK font. */
+export const LATIN_FONT_FILES = ["DejaVuSans.ttf", "DejaVuSerif.ttf"].map((file) =>
+  require.resolve(`dejavu-fonts-ttf/ttf/${file}`),
+);
+
 /**
  * handout-5-pages.pdf: five portrait A4 pages of Latin, Greek and math text in DejaVu Sans, embedded
  * (subset) by pdfkit, so it renders the same everywhere.
