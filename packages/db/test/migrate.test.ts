@@ -1,17 +1,21 @@
 import { randomBytes } from "node:crypto";
-
-// The local test server (see packages/testing); imported literally: testing itself depends on this package.
-const TEST_POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
-
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runMigrations } from "../src";
 
+// Provided by the test run's global setup (packages/testing, which depends on this package: not imported).
+declare module "vitest" {
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+  }
+}
+
+const adminUrl = inject("postgresAdminUrl");
 const name = `lh_test_migrate_${randomBytes(4).toString("hex")}`;
-const url = TEST_POSTGRES_ADMIN_URL.replace(/\/postgres$/, `/${name}`);
+const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
 
 async function admin(statement: string): Promise<void> {
-  const sql = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
     await sql.unsafe(statement);
   } finally {

@@ -1,6 +1,5 @@
 export { configEnvironment } from "./config-environment";
-export { TEST_POSTGRES_ADMIN_URL, TEST_REDIS_URL } from "./constants";
-export { createTestEnvironment, type TestEnvironment } from "./environment";
+export { createTestEnvironment, type TestEnvironment, testServices } from "./environment";
 export {
   ensureTestMedia,
   LATIN_FONT_FILES,
