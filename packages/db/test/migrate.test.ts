@@ -1,21 +1,14 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../src";
+import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "./test-server";
 
-// Provided by the test run's global setup (packages/testing, which depends on this package: not imported).
-declare module "vitest" {
-  export interface ProvidedContext {
-    postgresAdminUrl: string;
-  }
-}
-
-const adminUrl = inject("postgresAdminUrl");
 const name = `lh_test_migrate_${randomBytes(4).toString("hex")}`;
-const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+const url = testDatabaseUrl(name);
 
 async function admin(statement: string): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
     await sql.unsafe(statement);
   } finally {
