@@ -43,6 +43,8 @@ export async function startTestServices(): Promise<TestServices> {
     { ...configured, s3Endpoint: "http://127.0.0.1:0" },
     { ...settings, bucket: "unused" },
     stackPaths(dataDir),
+    // A fresh folder: whatever runs from it is this run's to stop.
+    "adopt",
   ).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true });
     throw error;
