@@ -33,7 +33,9 @@ describe("runMigrations", () => {
         await sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`;
       expect(applied[0]?.n).toBeGreaterThan(0);
       expect(tables.map((t) => t.table_name)).toEqual([
+        "audit_log",
         "auth_sessions",
+        "job_runs",
         "likes",
         "materials",
         "scheduled_jobs",
