@@ -20,7 +20,7 @@ export interface Config {
   };
   auth: { jwtSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
-  metrics: { apiPort: number; workerPort: number };
+  metrics: { apiPort: number; workerPort: number; queueDashboardWrite: boolean };
   thumbnails: {
     concurrency: number;
     attempts: number;
@@ -100,7 +100,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       authMax: env.RATE_LIMIT_AUTH_MAX,
     },
-    metrics: { apiPort: env.API_METRICS_PORT, workerPort: env.WORKER_METRICS_PORT },
+    metrics: {
+      apiPort: env.API_METRICS_PORT,
+      workerPort: env.WORKER_METRICS_PORT,
+      queueDashboardWrite: env.QUEUE_DASHBOARD_WRITE,
+    },
     thumbnails: {
       concurrency: env.THUMBNAIL_CONCURRENCY,
       attempts: env.THUMBNAIL_ATTEMPTS,

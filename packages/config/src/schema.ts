@@ -34,6 +34,8 @@ export const EnvSchema = Type.Object({
   /** Port of the Prometheus endpoint; 0 serves `/metrics` nowhere. */
   API_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
   WORKER_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
+  /** Lets the queue dashboard on the API's metrics port change jobs and queues; read-only otherwise. */
+  QUEUE_DASHBOARD_WRITE: Type.Boolean({ default: false }),
   THUMBNAIL_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   THUMBNAIL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
   THUMBNAIL_BACKOFF_MS: Type.Integer({ minimum: 0, default: 5000 }),
