@@ -35,7 +35,7 @@ describe("JobRunsRepository", () => {
     await runs.start(started);
     expect(await runs.find(started.id)).toMatchObject({ outcome: "running", finishedAt: null, materialId: 7 });
 
-    const finished = await runs.finish(started.id, {
+    const finished = await runs.finish(started, {
       outcome: "completed",
       finishedAt: at("2026-03-01T10:00:02.5Z"),
       durationMs: 2500,
@@ -51,7 +51,7 @@ describe("JobRunsRepository", () => {
     });
     // A second finish (or one for a row never started) changes nothing.
     expect(
-      await runs.finish(started.id, {
+      await runs.finish(started, {
         outcome: "failed",
         finishedAt: new Date(),
         durationMs: 1,
@@ -60,6 +60,18 @@ describe("JobRunsRepository", () => {
       }),
     ).toBe(false);
     expect(await runs.find(started.id)).toMatchObject({ outcome: "completed", error: null });
+  });
+
+  it("records an attempt whose start was never recorded when it finishes", async () => {
+    const unrecorded = run({ materialId: 9 });
+    const result = { outcome: "failed" as const, finishedAt: new Date(), durationMs: 12, error: "boom", summary: null };
+    expect(await runs.finish(unrecorded, result)).toBe(true);
+    expect(await runs.find(unrecorded.id)).toMatchObject({
+      outcome: "failed",
+      materialId: 9,
+      error: "boom",
+      attempt: 1,
+    });
   });
 
   it("marks the running attempt of a job interrupted when the job is taken over", async () => {
@@ -79,7 +91,7 @@ describe("JobRunsRepository", () => {
     expect(await runs.find(other.id)).toMatchObject({ outcome: "running" });
     // The interrupted attempt's late finish does not overwrite it.
     expect(
-      await runs.finish(first.id, {
+      await runs.finish(first, {
         outcome: "completed",
         finishedAt: new Date(),
         durationMs: 1,
@@ -105,7 +117,7 @@ describe("JobRunsRepository", () => {
     }
     const failed = rows[2];
     if (!failed) throw new Error("missing row");
-    await runs.finish(failed.id, {
+    await runs.finish(failed, {
       outcome: "failed",
       finishedAt: new Date(),
       durationMs: 5,

@@ -63,14 +63,18 @@ export class JobRunsRepository {
               ${run.attempt}, ${startedAt})`);
   }
 
-  /** Records how a running attempt ended; false when no running row has that id (never started, or interrupted). */
-  async finish(id: string, result: JobRunFinish): Promise<boolean> {
-    const updated = await this.db
-      .update(jobRuns)
-      .set(result)
-      .where(and(eq(jobRuns.id, id), eq(jobRuns.outcome, "running")))
+  /**
+   * Records how an attempt ended. Writes the whole row, so an attempt whose start could
+   * not be recorded (database briefly away) still gets its row; changes nothing when the
+   * row has ended already (interrupted, or finished twice). Returns whether it wrote.
+   */
+  async finish(run: JobRunStart, result: JobRunFinish): Promise<boolean> {
+    const written = await this.db
+      .insert(jobRuns)
+      .values({ ...run, ...result })
+      .onConflictDoUpdate({ target: jobRuns.id, set: result, setWhere: eq(jobRuns.outcome, "running") })
       .returning({ id: jobRuns.id });
-    return updated.length > 0;
+    return written.length > 0;
   }
 
   async find(id: string): Promise<JobRunRow | undefined> {
