@@ -1,4 +1,5 @@
-import { parseExpression } from "cron-parser";
+// A CommonJS module whose exports Node cannot name statically: default import only.
+import cronParser from "cron-parser";
 
 /** Schedules are read in UTC, like every time the API shows, whatever the machine's zone. */
 export const CRON_TIME_ZONE = "UTC";
@@ -16,7 +17,7 @@ export function checkCronSchedule(pattern: string): CronScheduleCheck {
   const trimmed = pattern.trim();
   if (trimmed === "") return { valid: false, reason: "Cron pattern is empty" };
   try {
-    const interval = parseExpression(trimmed, { tz: CRON_TIME_ZONE });
+    const interval = cronParser.parseExpression(trimmed, { tz: CRON_TIME_ZONE });
     if (interval.fields.second.length > 1) {
       return { valid: false, reason: "Cron pattern runs more often than once a minute" };
     }
@@ -32,7 +33,7 @@ export function checkCronSchedule(pattern: string): CronScheduleCheck {
 export function nextCronRuns(pattern: string, count: number, from: Date = new Date()): Date[] {
   const check = checkCronSchedule(pattern);
   if (!check.valid) throw new Error(`Invalid cron pattern "${pattern}": ${check.reason}`);
-  const interval = parseExpression(check.pattern, { tz: CRON_TIME_ZONE, currentDate: from });
+  const interval = cronParser.parseExpression(check.pattern, { tz: CRON_TIME_ZONE, currentDate: from });
   const runs: Date[] = [];
   for (let i = 0; i < count && interval.hasNext(); i++) runs.push(interval.next().toDate());
   return runs;

@@ -59,6 +59,6 @@ describe("AuditLogRepository", () => {
       { actorId: null, actorSource: "cli", targetId: "9" },
     ]);
     expect((await audit.list({ targetType: "scheduled_job", targetId: "cleanup_job" }, 1, 10)).total).toBe(2);
-    expect(await audit.list({ action: "nothing" }, 1, 10)).toEqual({ items: [], total: 0 });
+    expect(await audit.list({ targetId: "nothing" }, 1, 10)).toEqual({ items: [], total: 0 });
   });
 });

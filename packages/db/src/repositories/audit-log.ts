@@ -2,10 +2,25 @@ import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
 import { type AuditActorSource, type AuditLogRow, auditLog } from "../schema";
 
+/** Every action the audit trail records. */
+export const AUDIT_ACTIONS = [
+  "scheduler.pause",
+  "scheduler.resume",
+  "scheduler.edit",
+  "scheduler.run",
+  "job.retry",
+  "cleanup.run",
+  "cleanup.dry_run",
+  "queue.update",
+  "user.grant_admin",
+  "user.revoke_admin",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
   actorId: number | null;
   actorSource: AuditActorSource;
-  action: string;
+  action: AuditAction;
   targetType: string;
   targetId: string;
   before: Record<string, unknown> | null;
@@ -16,7 +31,7 @@ export interface AuditEntry {
 /** Filters of the audit listing; each one given narrows it. */
 export interface AuditFilter {
   actorId?: number;
-  action?: string;
+  action?: AuditAction;
   targetType?: string;
   targetId?: string;
 }
