@@ -29,6 +29,14 @@ CREATE TABLE "job_runs" (
 	"summary" jsonb
 );
 --> statement-breakpoint
+CREATE TABLE "queue_controls" (
+	"queue" text PRIMARY KEY NOT NULL,
+	"paused" boolean DEFAULT false NOT NULL,
+	"concurrency" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE INDEX "audit_log_created_idx" ON "audit_log" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "audit_log_actor_created_idx" ON "audit_log" USING btree ("actor_id","created_at");--> statement-breakpoint
 CREATE INDEX "audit_log_target_created_idx" ON "audit_log" USING btree ("target_type","target_id","created_at");--> statement-breakpoint

@@ -205,10 +205,23 @@ export const auditLog = pgTable(
   ],
 );
 
+/**
+ * Desired state of each BullMQ queue set by admins (paused, global concurrency); workers
+ * reconcile Redis to it, so it survives restarts and a Redis flush. No row: defaults.
+ */
+export const queueControls = pgTable("queue_controls", {
+  queue: text("queue").primaryKey(),
+  paused: boolean("paused").notNull().default(false),
+  /** Jobs of the queue running at once across all workers; null: no global limit. */
+  concurrency: integer("concurrency"),
+  ...timestamps,
+});
+
 export type JobRunRow = typeof jobRuns.$inferSelect;
 export type JobRunOutcome = (typeof jobRunOutcome.enumValues)[number];
 export type AuditLogRow = typeof auditLog.$inferSelect;
 export type AuditActorSource = (typeof auditActorSource.enumValues)[number];
+export type QueueControlRow = typeof queueControls.$inferSelect;
 
 // --- end of run history and audit trail ---
 

@@ -38,6 +38,7 @@ describe("runMigrations", () => {
         "job_runs",
         "likes",
         "materials",
+        "queue_controls",
         "scheduled_jobs",
         "users",
       ]);

@@ -1,4 +1,11 @@
 export * from "./contracts";
+export {
+  applyQueueControl,
+  type DesiredQueueControl,
+  type QueueControlChange,
+  type QueueControlReading,
+  readQueueControl,
+} from "./queue-controls";
 export { JobQueues, type QueueOptions } from "./queues";
 export { createClientConnection, createWorkerConnection } from "./redis";
 export {
