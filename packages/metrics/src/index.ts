@@ -13,4 +13,3 @@ export {
   registerQueueDepth,
 } from "./queue-depth";
 export { createMetricsRegistry } from "./registry";
-export { TimeoutError, withTimeout } from "./with-timeout";

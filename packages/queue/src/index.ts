@@ -1,5 +1,11 @@
 export * from "./contracts";
 export {
+  type JobSettings,
+  type JobTable,
+  jobSettings,
+  queueSettings,
+} from "./job-table";
+export {
   applyQueueControl,
   type DesiredQueueControl,
   type QueueControlChange,
@@ -10,13 +16,14 @@ export { JobQueues, type QueueOptions } from "./queues";
 export { createClientConnection, createWorkerConnection } from "./redis";
 export {
   applySchedule,
+  CLEANUP_SCHEDULER_ID,
   type DesiredSchedule,
-  findScheduledJob,
+  desiredSchedule,
+  findPausableSchedule,
   nextRunTime,
-  SCHEDULED_JOBS,
-  type ScheduleChange,
-  type ScheduledJobDefinition,
+  SCHEDULES,
+  type ScheduleDefinition,
+  scheduleQueue,
   schedulerChangedChannel,
-  schedulerQueue,
-} from "./schedulers";
-export { addOptions, type JobSettings, jobSettings } from "./settings";
+  scheduleSeeds,
+} from "./schedules";
