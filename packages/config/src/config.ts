@@ -30,6 +30,7 @@ export interface Config {
     stalledIntervalMs: number;
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
+  jobRuns: { retentionDays: number };
   shutdownTimeoutSeconds: number;
 }
 
@@ -119,6 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
     },
+    jobRuns: { retentionDays: env.JOB_RUN_RETENTION_DAYS },
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }

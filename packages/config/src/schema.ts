@@ -53,6 +53,8 @@ export const EnvSchema = Type.Object({
   CLEANUP_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 120 }),
   /** How often each worker re-applies the scheduler state from PostgreSQL to Redis (heals a flushed Redis). */
   SCHEDULER_RECONCILE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+  /** Runs older than this are deleted from the run history by the `prune_job_runs` schedule. */
+  JOB_RUN_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
 });
 

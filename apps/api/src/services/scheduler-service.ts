@@ -2,9 +2,8 @@ import type { Config } from "@learning-hub/config";
 import { ScheduledJobsRepository } from "@learning-hub/db/repositories/scheduled-jobs";
 import {
   applySchedule,
-  type DesiredSchedule,
   desiredSchedule,
-  findPausableSchedule,
+  findSchedule,
   type JobQueues,
   type JobTable,
   jobSettings,
@@ -44,9 +43,8 @@ export class SchedulerService {
     const { queues, repository } = this.options;
     // Every scheduled job runs on the maintenance queue; a consumer of it is what makes them run.
     const workers = await queues.maintenance.getWorkersCount();
-    const pausable = SCHEDULES.filter((definition) => definition.pausable);
     const jobs = await Promise.all(
-      pausable.map(async (definition) => {
+      SCHEDULES.map(async (definition) => {
         const paused = (await repository.find(definition.id))?.paused ?? false;
         const next = paused ? null : await nextRunTime(scheduleQueue(queues, definition), definition);
         return { id: definition.id, name: definition.displayName, next_run_time: toNextRunTime(next) };
@@ -64,13 +62,13 @@ export class SchedulerService {
   }
 
   private async setPaused(jobId: string, paused: boolean): Promise<JobActionResult> {
-    const definition = findPausableSchedule(jobId);
+    const definition = findSchedule(jobId);
     if (!definition) throw new AppError(404, "JOB_NOT_FOUND", `Scheduled job ${jobId} not found`);
     const { repository, config } = this.options;
     await repository.seed(scheduleSeeds(config));
-    const row = await repository.setPaused(definition.id, paused);
-    if (!row) throw new Error(`scheduled job ${definition.id} vanished while being updated`);
-    await this.applyAndAnnounce(definition, desiredSchedule(definition, row, config));
+    const change = await repository.setPaused(definition.id, paused);
+    if (!change) throw new Error(`scheduled job ${definition.id} vanished while being updated`);
+    await this.applyAndAnnounce(definition);
     return {
       success: true,
       message: `Job ${definition.id} ${paused ? "paused" : "resumed"} successfully`,
@@ -78,11 +76,21 @@ export class SchedulerService {
     };
   }
 
-  /** Best effort: the state is saved, and every worker re-applies it within `cleanup.reconcileSeconds` anyway. */
-  private async applyAndAnnounce(definition: ScheduleDefinition, desired: DesiredSchedule): Promise<void> {
-    const { queues, redis, settings, config, logger } = this.options;
+  /**
+   * Best effort: the state is saved, and every worker re-applies it within `cleanup.reconcileSeconds` anyway.
+   * Applied with the row as committed under the appliers' lock, so concurrent changes end on the last one.
+   */
+  private async applyAndAnnounce(definition: ScheduleDefinition): Promise<void> {
+    const { queues, redis, settings, config, logger, repository } = this.options;
     try {
-      await applySchedule(scheduleQueue(queues, definition), definition, desired, settings[definition.jobName]);
+      await repository.applyLocked(definition.id, (row) =>
+        applySchedule(
+          scheduleQueue(queues, definition),
+          definition,
+          desiredSchedule(definition, row, config),
+          settings[definition.jobName],
+        ),
+      );
       await redis.publish(schedulerChangedChannel(config.redis.prefix), definition.id);
     } catch (error) {
       logger.warn(

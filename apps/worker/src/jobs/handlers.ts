@@ -1,5 +1,6 @@
 import type { JobDependencies } from "../dependencies";
 import { createCleanupHandlers } from "./cleanup-handlers";
+import { createPruningHandlers } from "./pruning-handlers";
 import { createThumbnailHandlers } from "./thumbnail-handlers";
 import type { JobHandlers } from "./types";
 
@@ -7,10 +8,13 @@ import type { JobHandlers } from "./types";
 export function createJobHandlers(deps: JobDependencies): JobHandlers {
   const thumbnails = createThumbnailHandlers(deps);
   const cleanup = createCleanupHandlers(deps);
+  const pruning = createPruningHandlers(deps);
   return {
     generate_thumbnail: thumbnails.generate_thumbnail,
     cleanup: cleanup.cleanup,
     cleanup_stale_records: cleanup.cleanup_stale_records,
     sweep_pending_thumbnails: thumbnails.sweep_pending_thumbnails,
+    prune_expired_sessions: pruning.prune_expired_sessions,
+    prune_job_runs: pruning.prune_job_runs,
   };
 }

@@ -35,6 +35,19 @@ export class QueueControlsRepository {
   }
 
   /**
+   * Runs `apply` with the queue's state as committed at that moment, holding a lock every process
+   * applying this queue's state to BullMQ takes; the last to run applies the latest state (see
+   * `ScheduledJobsRepository.applyLocked`).
+   */
+  async applyLocked<T>(queue: string, apply: (state: QueueControlState) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`queue_control:${queue}`}))`);
+      const [row] = await tx.select().from(queueControls).where(eq(queueControls.queue, queue));
+      return apply(stateOf(row));
+    });
+  }
+
+  /**
    * Applies `change` under the row's lock and returns the state before and after:
    * concurrent changes of one queue run one after the other, each seeing the last.
    */
