@@ -18,7 +18,6 @@ export {
   type PutStreamResult,
 } from "./multipart-upload";
 export {
-  type ByteRange,
   createStorage,
   type ListedObject,
   MinioObjectStorage,

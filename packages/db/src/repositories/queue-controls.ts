@@ -65,7 +65,7 @@ export class QueueControlsRepository {
       };
       await tx
         .update(queueControls)
-        .set({ ...after, updatedAt: sql`now()` })
+        .set(after)
         .where(eq(queueControls.queue, queue));
       return { before, after };
     });

@@ -55,7 +55,7 @@ export class ScheduledJobsRepository {
       if (!before) return undefined;
       const [after] = await tx
         .update(scheduledJobs)
-        .set({ ...change, updatedAt: sql`now()` })
+        .set(change)
         .where(eq(scheduledJobs.id, id))
         .returning();
       return after && { before, after };

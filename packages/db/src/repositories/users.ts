@@ -58,7 +58,7 @@ export class UsersRepository {
       .as("previous");
     const [changed] = await this.db
       .update(users)
-      .set({ isAdmin, updatedAt: sql`now()` })
+      .set({ isAdmin })
       .from(previous)
       .where(eq(users.id, previous.id))
       .returning({ ...publicColumns, wasAdmin: previous.isAdmin });
