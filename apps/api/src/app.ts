@@ -11,6 +11,7 @@ import { openApiPlugin } from "./plugins/openapi";
 import { rateLimitPlugin } from "./plugins/rate-limit";
 import { routePolicyPlugin } from "./plugins/route-policy";
 import { adminRoutes } from "./routes/admin";
+import { adminControlRoutes } from "./routes/admin-control";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
@@ -60,6 +61,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     cleanup: services.adminCleanup,
     scheduler: services.scheduler,
     jobs: services.adminJobs,
+  });
+  await app.register(adminControlRoutes, {
+    prefix: "/api/v1/admin",
+    scheduler: services.scheduler,
+    runHistory: services.runHistory,
+    audit: services.audit,
+    queueControls: services.queueControls,
   });
 
   return app;

@@ -4,7 +4,10 @@
  * plugins throw these; `toEnvelope` turns them into the contract's envelope.
  */
 
-/** Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405. */
+/**
+ * Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405 and
+ * JOB_ALREADY_RUNNING for a scheduled job asked to run while a run of it is under way (409).
+ */
 export type ErrorCode =
   | "EMAIL_ALREADY_EXISTS"
   | "INVALID_TYPE"
@@ -19,6 +22,7 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "JOB_NOT_FOUND"
+  | "JOB_ALREADY_RUNNING"
   | "FILE_TOO_LARGE"
   | "UNSUPPORTED_FILE_TYPE"
   | "RATE_LIMIT_EXCEEDED"
@@ -50,6 +54,9 @@ export interface FieldProblem {
 // 400: a parameter or field that parses but breaks a rule.
 export const validationError = (fields: FieldProblem[], message = "Request validation failed") =>
   new AppError(400, "VALIDATION_ERROR", message, { fields });
+/** A cron the parser refuses (or that runs more often than once a minute), with the parser's reason. */
+export const invalidCron = (reason: string) =>
+  validationError([{ field: "cron", reason }], `Invalid cron schedule: ${reason}`);
 export const invalidMaterialType = () =>
   new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
     fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
@@ -74,6 +81,10 @@ export const materialNotFound = () => notFound("Material not found");
 export const queuedJobNotFound = (queue: string, jobId: string) => notFound(`Job ${jobId} not found in queue ${queue}`);
 export const scheduledJobNotFound = (jobId: string) =>
   new AppError(404, "JOB_NOT_FOUND", `Scheduled job ${jobId} not found`);
+// 409: the request conflicts with work under way.
+export const jobAlreadyRunning = (jobId: string, runId: string) =>
+  new AppError(409, "JOB_ALREADY_RUNNING", `Scheduled job ${jobId} is already running`, { run_id: runId });
+
 export const routeNotFound = (method: string, path: string) => notFound(`Route ${method} ${path} not found`);
 export const methodNotAllowed = (method: string, path: string, allowed: string[]) =>
   new AppError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}`, { allowed });

@@ -2,15 +2,29 @@ import type { CleanupParams, JobQueues } from "@learning-hub/queue";
 import type { AppDependencies } from "../dependencies";
 import { cleanupFailed } from "../errors/app-error";
 import { type CleanupResponse, toCleanupResponse } from "../schemas/admin";
+import type { AdminActor, AuditService } from "./audit-service";
 
 /** Runs a cleanup on the worker queue and waits for its outcome, at most `timeoutMs`. */
 export class AdminCleanupService {
   constructor(
     private readonly queues: JobQueues,
     private readonly timeoutMs: number,
+    private readonly audit: AuditService,
   ) {}
 
-  async run(params: CleanupParams): Promise<CleanupResponse> {
+  /** A real run or, with `dryRun`, a listing of what a run would remove; audited either way, before it runs. */
+  async run(params: CleanupParams, actor: AdminActor): Promise<CleanupResponse> {
+    const { dryRun, ...parameters } = params;
+    await this.audit.record(actor, {
+      action: dryRun ? "cleanup.dry_run" : "cleanup.run",
+      targetType: "cleanup",
+      targetId: "cleanup",
+      after: {
+        cleanup_processing: parameters.cleanupProcessing,
+        cleanup_orphans: parameters.cleanupOrphans,
+        max_age_minutes: parameters.maxAgeMinutes,
+      },
+    });
     const started = Date.now();
     try {
       return toCleanupResponse(await this.queues.runCleanup(params, this.timeoutMs));
@@ -25,5 +39,5 @@ export class AdminCleanupService {
   }
 }
 
-export const createAdminCleanupService = (deps: AppDependencies): AdminCleanupService =>
-  new AdminCleanupService(deps.queues, deps.config.cleanup.timeoutSeconds * 1000);
+export const createAdminCleanupService = (deps: AppDependencies, audit: AuditService): AdminCleanupService =>
+  new AdminCleanupService(deps.queues, deps.config.cleanup.timeoutSeconds * 1000, audit);

@@ -4,10 +4,14 @@ import type { AppDependencies } from "../dependencies";
 import { invalidStatus, queuedJobNotFound } from "../errors/app-error";
 import type { FailedJob, FailedJobPage, JobActionResult } from "../schemas/admin";
 import { toTimestamp } from "../schemas/common";
+import type { AdminActor, AuditService } from "./audit-service";
 
 /** Failed jobs of the queues, for admins to inspect and send back for another try. */
 export class AdminJobsService {
-  constructor(private readonly queues: JobQueues) {}
+  constructor(
+    private readonly queues: JobQueues,
+    private readonly audit: AuditService,
+  ) {}
 
   async listFailed(queue: QueueName, page: number, pageSize: number): Promise<FailedJobPage> {
     const source = this.queues[queue];
@@ -18,7 +22,7 @@ export class AdminJobsService {
   }
 
   /** Moves a failed job back to waiting, with its attempts reset; anything but a failed job is refused. */
-  async retry(queue: QueueName, jobId: string): Promise<JobActionResult> {
+  async retry(queue: QueueName, jobId: string, actor: AdminActor): Promise<JobActionResult> {
     const job = await this.queues[queue].getJob(jobId);
     if (!job) throw queuedJobNotFound(queue, jobId);
     const state = await job.getState();
@@ -26,6 +30,13 @@ export class AdminJobsService {
       throw invalidStatus(`Only failed jobs can be retried; job ${jobId} is ${state}`, { state });
     }
     await job.retry("failed");
+    await this.audit.record(actor, {
+      action: "job.retry",
+      targetType: "job",
+      targetId: `${queue}/${jobId}`,
+      before: { state: "failed", failed_reason: job.failedReason ?? null },
+      after: { state: "waiting" },
+    });
     return { success: true, message: `Job ${jobId} queued for retry`, job_id: jobId };
   }
 }
@@ -42,4 +53,5 @@ function toFailedJob(queue: QueueName, job: Job): FailedJob {
   };
 }
 
-export const createAdminJobsService = (deps: AppDependencies): AdminJobsService => new AdminJobsService(deps.queues);
+export const createAdminJobsService = (deps: AppDependencies, audit: AuditService): AdminJobsService =>
+  new AdminJobsService(deps.queues, audit);

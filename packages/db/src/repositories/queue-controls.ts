@@ -63,10 +63,7 @@ export class QueueControlsRepository {
         paused: change.paused ?? before.paused,
         concurrency: change.concurrency === undefined ? before.concurrency : change.concurrency,
       };
-      await tx
-        .update(queueControls)
-        .set(after)
-        .where(eq(queueControls.queue, queue));
+      await tx.update(queueControls).set(after).where(eq(queueControls.queue, queue));
       return { before, after };
     });
   }

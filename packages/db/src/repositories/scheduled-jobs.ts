@@ -53,11 +53,7 @@ export class ScheduledJobsRepository {
     return this.db.transaction(async (tx) => {
       const [before] = await tx.select().from(scheduledJobs).where(eq(scheduledJobs.id, id)).for("update");
       if (!before) return undefined;
-      const [after] = await tx
-        .update(scheduledJobs)
-        .set(change)
-        .where(eq(scheduledJobs.id, id))
-        .returning();
+      const [after] = await tx.update(scheduledJobs).set(change).where(eq(scheduledJobs.id, id)).returning();
       return after && { before, after };
     });
   }
