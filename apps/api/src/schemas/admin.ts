@@ -132,26 +132,23 @@ export const QueueJobParams = Type.Object({
 // --- Admins in control of background jobs: schedules, run history, audit, queues ---
 
 /** One attempt of one job, as the worker recorded it. */
-export const JobRun = Type.Object(
-  {
-    id: Type.String({ format: "uuid" }),
-    queue: Type.String({ examples: ["thumbnails"] }),
-    name: Type.String({ examples: ["generate_thumbnail"] }),
-    job_id: Type.String({ description: "BullMQ's job id; a run started by `POST .../run` has its `run_id`" }),
-    scheduler_id: Type.Union([Type.String(), Type.Null()], { description: "The scheduled job it belongs to" }),
-    material_id: Type.Union([Type.Integer(), Type.Null()]),
-    attempt: Type.Integer({ minimum: 1 }),
-    started_at: Timestamp,
-    finished_at: Type.Union([Timestamp, Type.Null()]),
-    duration_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-    outcome: RunOutcomeSchema,
-    error: Type.Union([Type.String(), Type.Null()]),
-    summary: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
-      description: "What the job did: cleanup counts, thumbnail kind and output size…",
-    }),
-  },
-  { $id: "JobRun" },
-);
+export const JobRun = Type.Object({
+  id: Type.String({ format: "uuid" }),
+  queue: Type.String({ examples: ["thumbnails"] }),
+  name: Type.String({ examples: ["generate_thumbnail"] }),
+  job_id: Type.String({ description: "BullMQ's job id; a run started by `POST .../run` has its `run_id`" }),
+  scheduler_id: Type.Union([Type.String(), Type.Null()], { description: "The scheduled job it belongs to" }),
+  material_id: Type.Union([Type.Integer(), Type.Null()]),
+  attempt: Type.Integer({ minimum: 1 }),
+  started_at: Timestamp,
+  finished_at: Type.Union([Timestamp, Type.Null()]),
+  duration_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  outcome: RunOutcomeSchema,
+  error: Type.Union([Type.String(), Type.Null()]),
+  summary: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+    description: "What the job did: cleanup counts, thumbnail kind and output size…",
+  }),
+});
 export type JobRun = Static<typeof JobRun>;
 
 const pageOf = <T extends TSchema>(item: T) =>
@@ -163,7 +160,7 @@ const pageOf = <T extends TSchema>(item: T) =>
     total_pages: Type.Integer(),
   });
 
-export const JobRunPage = pageOf(Type.Ref(JobRun));
+export const JobRunPage = pageOf(JobRun);
 export type JobRunPage = Static<typeof JobRunPage>;
 
 const Paging = {
