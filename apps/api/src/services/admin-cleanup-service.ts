@@ -27,7 +27,9 @@ export class AdminCleanupService {
     });
     const started = Date.now();
     try {
-      return toCleanupResponse(await this.queues.runCleanup(params, this.timeoutMs));
+      // A real run's job carries the contract's parameters only.
+      const job = dryRun ? { ...parameters, dryRun: true } : parameters;
+      return toCleanupResponse(await this.queues.runCleanup(job, this.timeoutMs));
     } catch (error) {
       // The job failed, Redis is gone, or the worker did not answer in time; the cause goes to the log only.
       const timedOut = Date.now() - started >= this.timeoutMs;
