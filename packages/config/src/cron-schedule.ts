@@ -11,14 +11,15 @@ export type CronScheduleCheck = { valid: true; pattern: string } | { valid: fals
  * pinned to the version BullMQ uses), in UTC. Five fields, or six with seconds
  * first. Refuses blank patterns (the parser would read them as every minute) and
  * patterns firing more than once a minute (a seconds field with several values).
- * `reason` is the parser's own message where it has one.
+ * `reason` is the parser's own message where it has one. `allowSubMinute` lets
+ * the configured `CLEANUP_SCHEDULE` fire every few seconds (tests rely on it).
  */
-export function checkCronSchedule(pattern: string): CronScheduleCheck {
+export function checkCronSchedule(pattern: string, options: { allowSubMinute?: boolean } = {}): CronScheduleCheck {
   const trimmed = pattern.trim();
   if (trimmed === "") return { valid: false, reason: "Cron pattern is empty" };
   try {
     const interval = cronParser.parseExpression(trimmed, { tz: CRON_TIME_ZONE });
-    if (interval.fields.second.length > 1) {
+    if (!options.allowSubMinute && interval.fields.second.length > 1) {
       return { valid: false, reason: "Cron pattern runs more often than once a minute" };
     }
     // A pattern whose dates never come (e.g. 30 February) fails here rather than in BullMQ.

@@ -4,10 +4,7 @@
  * plugins throw these; `toEnvelope` turns them into the contract's envelope.
  */
 
-/**
- * Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405 and
- * JOB_ALREADY_RUNNING for a scheduled job asked to run while a run of it is under way (409).
- */
+/** Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED (405) and JOB_ALREADY_RUNNING (409) included. */
 export type ErrorCode =
   | "EMAIL_ALREADY_EXISTS"
   | "INVALID_TYPE"
