@@ -16,6 +16,8 @@ describe("assertHandlersComplete", () => {
     sweep_pending_thumbnails: async () => null,
     prune_expired_sessions: async () => null,
     prune_job_runs: async () => null,
+    extract_text: async () => null,
+    backfill_text_index: async () => null,
   };
 
   it("accepts exactly one handler per job name", () => {
@@ -72,6 +74,8 @@ describe("startWorkers", () => {
     sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
     prune_expired_sessions: async () => ({ deletedSessions: 0 }),
     prune_job_runs: async () => ({ deletedRuns: 0 }),
+    extract_text: async () => ({ outcome: "completed" }),
+    backfill_text_index: async () => ({ indexed: 0, enqueued: 0 }),
   };
 
   beforeAll(async () => {

@@ -35,8 +35,12 @@ describe("runMigrations", () => {
       expect(tables.map((t) => t.table_name)).toEqual([
         "audit_log",
         "auth_sessions",
+        "caption_cues",
         "job_runs",
         "likes",
+        "material_captions",
+        "material_content_vectors",
+        "material_pages",
         "materials",
         "queue_controls",
         "scheduled_jobs",

@@ -61,6 +61,14 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     data: {},
     defaultCron: () => "47 3 * * *",
   }),
+  // Search (issue 13): indexes materials that predate search; each run goes on where the last stopped.
+  defineSchedule({
+    id: "text_backfill",
+    displayName: "backfill_text_index",
+    jobName: "backfill_text_index",
+    data: {},
+    defaultCron: (config) => config.search.backfillSchedule,
+  }),
 ];
 
 /** The schedule with this id; `undefined` for any other id. */

@@ -3,11 +3,13 @@ import { createAdminCleanupService } from "./admin-cleanup-service";
 import { createAdminJobsService } from "./admin-jobs-service";
 import { createAuditService } from "./audit-service";
 import { createAuthService } from "./auth-service";
+import { createCaptionService } from "./caption-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
 import { createQueueControlService } from "./queue-control-service";
 import { createRunHistoryService } from "./run-history-service";
 import { createSchedulerService } from "./scheduler-service";
+import { createSearchService } from "./search-service";
 import type { JwtCodec } from "./token-service";
 import { createUploadService } from "./upload-service";
 
@@ -26,6 +28,9 @@ export function createServices(deps: ServiceDependencies, jwt: JwtCodec) {
     scheduler: createSchedulerService(deps, runHistory, audit),
     adminJobs: createAdminJobsService(deps, audit),
     upload: createUploadService(deps),
+    // Search and captions (issue 13).
+    search: createSearchService(deps),
+    captions: createCaptionService(deps),
   };
 }
 

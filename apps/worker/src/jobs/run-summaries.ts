@@ -26,6 +26,8 @@ export const RUN_SUMMARIES: { [N in JobName]: (result: JobResult<N>) => RunSumma
   sweep_pending_thumbnails: (result) => ({ enqueued: result.enqueued }),
   prune_expired_sessions: (result) => ({ deleted_sessions: result.deletedSessions }),
   prune_job_runs: (result) => ({ deleted_runs: result.deletedRuns }),
+  extract_text: (result) => ({ outcome: result.outcome }),
+  backfill_text_index: (result) => ({ indexed: result.indexed, enqueued: result.enqueued }),
 };
 
 /** The summary of a job's result; null for a job name outside the contracts. */

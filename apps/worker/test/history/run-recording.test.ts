@@ -29,6 +29,8 @@ const handlers = {
   sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
   prune_expired_sessions: async () => ({ deletedSessions: 0 }),
   prune_job_runs: async () => ({ deletedRuns: 0 }),
+  extract_text: async () => ({ outcome: "completed" }),
+  backfill_text_index: async () => ({ indexed: 0, enqueued: 0 }),
 } satisfies JobHandlers;
 
 function recorderOn(repository: JobRunsRepository, warnings: unknown[] = []): RunRecorder {
