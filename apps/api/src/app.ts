@@ -13,6 +13,7 @@ import { rateLimitPlugin } from "./plugins/rate-limit";
 import { routePolicyPlugin } from "./plugins/route-policy";
 import { securityHeadersPlugin } from "./plugins/security-headers";
 import { adminRoutes } from "./routes/admin";
+import { adminControlRoutes } from "./routes/admin-control";
 import { authRoutes } from "./routes/auth";
 import { captionRoutes } from "./routes/captions";
 import { healthRoutes } from "./routes/health";
@@ -76,6 +77,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     cleanup: services.adminCleanup,
     scheduler: services.scheduler,
     jobs: services.adminJobs,
+  });
+  await app.register(adminControlRoutes, {
+    prefix: "/api/v1/admin",
+    scheduler: services.scheduler,
+    runHistory: services.runHistory,
+    audit: services.audit,
+    queueControls: services.queueControls,
   });
 
   return app;

@@ -35,6 +35,8 @@ const metricsServer =
         host: config.http.host,
         port: config.metrics.apiPort,
         registry: app.metrics.registry,
+        // bull-board beside /metrics, never on the public port.
+        queueDashboard: { queues: queues.all(), writable: config.metrics.queueDashboardWrite },
         logger,
       });
 

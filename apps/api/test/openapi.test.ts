@@ -67,6 +67,14 @@ const EXPECTED_ROUTES = [
   "POST /api/v1/admin/scheduler/jobs/{job_id}/resume",
   "GET /api/v1/admin/jobs/failed",
   "POST /api/v1/admin/jobs/{queue}/{job_id}/retry",
+  // Admins in control of background jobs (issue 16).
+  "PATCH /api/v1/admin/scheduler/jobs/{job_id}",
+  "POST /api/v1/admin/scheduler/jobs/{job_id}/run",
+  "GET /api/v1/admin/scheduler/jobs/{job_id}/runs",
+  "GET /api/v1/admin/jobs",
+  "GET /api/v1/admin/audit",
+  "GET /api/v1/admin/queues",
+  "PATCH /api/v1/admin/queues/{queue}",
   // Search and captions (issue 13).
   "GET /api/v1/search",
   "GET /api/v1/materials/{material_id}/captions",

@@ -38,7 +38,7 @@ export interface Config {
     bootstrapAdminEmail: string | undefined;
   };
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
-  metrics: { apiPort: number; workerPort: number };
+  metrics: { apiPort: number; workerPort: number; queueDashboardWrite: boolean };
   thumbnails: {
     concurrency: number;
     attempts: number;
@@ -50,6 +50,7 @@ export interface Config {
     cjkFontPath: string | undefined;
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
+  jobRuns: { retentionDays: number };
   /** Search (issue 13): limits of PDF text extraction and the backfill's schedule. */
   search: {
     maxPages: number;
@@ -147,7 +148,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       authMax: env.RATE_LIMIT_AUTH_MAX,
     },
-    metrics: { apiPort: env.API_METRICS_PORT, workerPort: env.WORKER_METRICS_PORT },
+    metrics: {
+      apiPort: env.API_METRICS_PORT,
+      workerPort: env.WORKER_METRICS_PORT,
+      queueDashboardWrite: env.QUEUE_DASHBOARD_WRITE,
+    },
     thumbnails: {
       concurrency: env.THUMBNAIL_CONCURRENCY,
       attempts: env.THUMBNAIL_ATTEMPTS,
@@ -163,6 +168,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
     },
+    jobRuns: { retentionDays: env.JOB_RUN_RETENTION_DAYS },
     search: {
       maxPages: env.TEXT_MAX_PAGES,
       maxCharacters: env.TEXT_MAX_CHARACTERS,

@@ -55,6 +55,8 @@ export const EnvSchema = Type.Object({
   /** Port of the Prometheus endpoint; 0 serves `/metrics` nowhere. */
   API_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
   WORKER_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
+  /** Lets the queue dashboard on the API's metrics port change jobs and queues; read-only otherwise. */
+  QUEUE_DASHBOARD_WRITE: Type.Boolean({ default: false }),
   THUMBNAIL_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   THUMBNAIL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
   THUMBNAIL_BACKOFF_MS: Type.Integer({ minimum: 0, default: 5000 }),
@@ -77,6 +79,8 @@ export const EnvSchema = Type.Object({
   CLEANUP_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 120 }),
   /** How often each worker re-applies the scheduler state from PostgreSQL to Redis (heals a flushed Redis). */
   SCHEDULER_RECONCILE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+  /** Runs older than this are deleted from the run history by the `prune_job_runs` schedule. */
+  JOB_RUN_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
   // --- search (issue 13) ---
   /** PDF text extraction stops after this many pages, and after this many characters per material. */

@@ -30,13 +30,16 @@ describe("runMigrations", () => {
         await sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`;
       expect(applied[0]?.n).toBeGreaterThan(0);
       expect(tables.map((t) => t.table_name)).toEqual([
+        "audit_log",
         "auth_sessions",
         "caption_cues",
+        "job_runs",
         "likes",
         "material_captions",
         "material_content_vectors",
         "material_pages",
         "materials",
+        "queue_controls",
         "scheduled_jobs",
         "users",
       ]);

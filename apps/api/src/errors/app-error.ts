@@ -5,8 +5,9 @@
  */
 
 /**
- * Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405 and SERVICE_UNAVAILABLE
- * for 503 when a dependency other than PostgreSQL (Redis) is away or a request is not answered in time.
+ * Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405, JOB_ALREADY_RUNNING for 409,
+ * and SERVICE_UNAVAILABLE for 503 when a dependency other than PostgreSQL (Redis) is away or a request is
+ * not answered in time.
  */
 export type ErrorCode =
   | "EMAIL_ALREADY_EXISTS"
@@ -22,6 +23,7 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "JOB_NOT_FOUND"
+  | "JOB_ALREADY_RUNNING"
   | "FILE_TOO_LARGE"
   | "UNSUPPORTED_FILE_TYPE"
   | "RATE_LIMIT_EXCEEDED"
@@ -58,6 +60,9 @@ export const commonPassword = (refused: number) =>
   validationError([
     { field: "password", reason: `is one of the ${refused} most common passwords; choose one that is harder to guess` },
   ]);
+/** A cron the parser refuses (or that runs more often than once a minute), with the parser's reason. */
+export const invalidCron = (reason: string) =>
+  validationError([{ field: "cron", reason }], `Invalid cron schedule: ${reason}`);
 export const invalidMaterialType = () =>
   new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
     fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
@@ -82,6 +87,10 @@ export const materialNotFound = () => notFound("Material not found");
 export const queuedJobNotFound = (queue: string, jobId: string) => notFound(`Job ${jobId} not found in queue ${queue}`);
 export const scheduledJobNotFound = (jobId: string) =>
   new AppError(404, "JOB_NOT_FOUND", `Scheduled job ${jobId} not found`);
+// 409: the request conflicts with work under way.
+export const jobAlreadyRunning = (jobId: string, runId: string) =>
+  new AppError(409, "JOB_ALREADY_RUNNING", `Scheduled job ${jobId} is already running`, { run_id: runId });
+
 export const routeNotFound = (method: string, path: string) => notFound(`Route ${method} ${path} not found`);
 export const methodNotAllowed = (method: string, path: string, allowed: string[]) =>
   new AppError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}`, { allowed });

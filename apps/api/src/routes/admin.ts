@@ -13,6 +13,7 @@ import { errorResponse } from "../schemas/route-responses";
 import type { AdminCleanupService } from "../services/admin-cleanup-service";
 import type { AdminJobsService } from "../services/admin-jobs-service";
 import type { SchedulerService } from "../services/scheduler-service";
+import { adminActor } from "./admin-actor";
 
 export interface AdminRoutesOptions {
   cleanup: AdminCleanupService;
@@ -35,7 +36,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         summary: "Run a cleanup now and wait for its result",
         description:
           "Removes uploads stuck in `processing` for longer than `max_age_minutes` (with their objects) and " +
-          "objects no material references that are older than the grace period; placeholders are never removed.",
+          "objects no material references that are older than the grace period; placeholders are never removed. " +
+          "With `dry_run: true` it removes nothing and lists what it would remove in `would_clean`.",
         body: CleanupRequest,
         response: {
           200: CleanupResponse,
@@ -44,11 +46,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       },
     },
     async (request) =>
-      cleanup.run({
-        cleanupProcessing: request.body.cleanup_processing,
-        cleanupOrphans: request.body.cleanup_orphans,
-        maxAgeMinutes: request.body.max_age_minutes,
-      }),
+      cleanup.run(
+        {
+          cleanupProcessing: request.body.cleanup_processing,
+          cleanupOrphans: request.body.cleanup_orphans,
+          maxAgeMinutes: request.body.max_age_minutes,
+          dryRun: request.body.dry_run,
+        },
+        adminActor(request),
+      ),
   );
 
   app.get(
@@ -57,7 +63,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
-        summary: "Whether workers run scheduled jobs, and when each runs next",
+        summary: "Whether workers run scheduled jobs; each job's cron, paused flag, next and last run",
         response: { 200: SchedulerStatus },
       },
     },
@@ -75,7 +81,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         response: { 200: JobActionResultRef, 404: errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id") },
       },
     },
-    async (request) => scheduler.pause(request.params.job_id),
+    async (request) => scheduler.pause(request.params.job_id, adminActor(request)),
   );
 
   app.post(
@@ -89,7 +95,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         response: { 200: JobActionResultRef, 404: errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id") },
       },
     },
-    async (request) => scheduler.resume(request.params.job_id),
+    async (request) => scheduler.resume(request.params.job_id, adminActor(request)),
   );
 
   app.get(
@@ -122,6 +128,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         },
       },
     },
-    async (request) => jobs.retry(request.params.queue, request.params.job_id),
+    async (request) => jobs.retry(request.params.queue, request.params.job_id, adminActor(request)),
   );
 };

@@ -2,6 +2,7 @@ import type { CleanupParams, JobQueues } from "@learning-hub/queue";
 import type { AppDependencies } from "../dependencies";
 import { AppError, cleanupFailed } from "../errors/app-error";
 import { type CleanupResponse, toCleanupResponse } from "../schemas/admin";
+import type { AdminActor, AuditService } from "./audit-service";
 import { createRedisGuard, type RedisGuard } from "./redis-guard";
 
 /** Longer than the wait for the job, so that a slow worker is told apart from an unreachable Redis. */
@@ -16,14 +17,29 @@ export class AdminCleanupService {
     private readonly queues: JobQueues,
     private readonly redis: RedisGuard,
     private readonly timeoutMs: number,
+    private readonly audit: AuditService,
   ) {}
 
-  async run(params: CleanupParams): Promise<CleanupResponse> {
+  /** A real run or, with `dryRun`, a listing of what a run would remove; audited either way, before it runs. */
+  async run(params: CleanupParams, actor: AdminActor): Promise<CleanupResponse> {
+    const { dryRun, ...parameters } = params;
+    await this.audit.record(actor, {
+      action: dryRun ? "cleanup.dry_run" : "cleanup.run",
+      targetType: "cleanup",
+      targetId: "cleanup",
+      after: {
+        cleanup_processing: parameters.cleanupProcessing,
+        cleanup_orphans: parameters.cleanupOrphans,
+        max_age_minutes: parameters.maxAgeMinutes,
+      },
+    });
     const started = Date.now();
     try {
+      // A real run's job carries the contract's parameters only.
+      const job = dryRun ? { ...parameters, dryRun: true } : parameters;
       // The job may take up to `timeoutMs` (then its own wait fails first); the guard bounds reaching Redis at all.
       const outcome = await this.redis.run(
-        () => this.queues.runCleanup(params, this.timeoutMs),
+        () => this.queues.runCleanup(job, this.timeoutMs),
         this.timeoutMs + REDIS_GRACE_MS,
       );
       return toCleanupResponse(outcome);
@@ -39,9 +55,10 @@ export class AdminCleanupService {
   }
 }
 
-export const createAdminCleanupService = (deps: AppDependencies): AdminCleanupService =>
+export const createAdminCleanupService = (deps: AppDependencies, audit: AuditService): AdminCleanupService =>
   new AdminCleanupService(
     deps.queues,
     createRedisGuard(deps.redis, deps.config.redis.commandTimeoutMs),
     deps.config.cleanup.timeoutSeconds * 1000,
+    audit,
   );

@@ -4,6 +4,7 @@ import type { AppDependencies } from "../dependencies";
 import { invalidStatus, queuedJobNotFound } from "../errors/app-error";
 import type { FailedJob, FailedJobPage, JobActionResult } from "../schemas/admin";
 import { toTimestamp } from "../schemas/common";
+import type { AdminActor, AuditService } from "./audit-service";
 import { createRedisGuard, type RedisGuard } from "./redis-guard";
 
 /** Failed jobs of the queues, for admins to inspect and send back for another try (503 while Redis is away). */
@@ -11,6 +12,7 @@ export class AdminJobsService {
   constructor(
     private readonly queues: JobQueues,
     private readonly redis: RedisGuard,
+    private readonly audit: AuditService,
   ) {}
 
   listFailed(queue: QueueName, page: number, pageSize: number): Promise<FailedJobPage> {
@@ -23,12 +25,20 @@ export class AdminJobsService {
     });
   }
 
-  retry(queue: QueueName, jobId: string): Promise<JobActionResult> {
-    return this.redis.run(() => this.#retry(queue, jobId));
+  async retry(queue: QueueName, jobId: string, actor: AdminActor): Promise<JobActionResult> {
+    const failedReason = await this.redis.run(() => this.#retry(queue, jobId));
+    await this.audit.record(actor, {
+      action: "job.retry",
+      targetType: "job",
+      targetId: `${queue}/${jobId}`,
+      before: { state: "failed", failed_reason: failedReason },
+      after: { state: "waiting" },
+    });
+    return { success: true, message: `Job ${jobId} queued for retry`, job_id: jobId };
   }
 
   /** Moves a failed job back to waiting, with its attempts reset; anything but a failed job is refused. */
-  async #retry(queue: QueueName, jobId: string): Promise<JobActionResult> {
+  async #retry(queue: QueueName, jobId: string): Promise<string | null> {
     const job = await this.queues[queue].getJob(jobId);
     if (!job) throw queuedJobNotFound(queue, jobId);
     const state = await job.getState();
@@ -36,7 +46,7 @@ export class AdminJobsService {
       throw invalidStatus(`Only failed jobs can be retried; job ${jobId} is ${state}`, { state });
     }
     await job.retry("failed");
-    return { success: true, message: `Job ${jobId} queued for retry`, job_id: jobId };
+    return job.failedReason ?? null;
   }
 }
 
@@ -52,5 +62,5 @@ function toFailedJob(queue: QueueName, job: Job): FailedJob {
   };
 }
 
-export const createAdminJobsService = (deps: AppDependencies): AdminJobsService =>
-  new AdminJobsService(deps.queues, createRedisGuard(deps.redis, deps.config.redis.commandTimeoutMs));
+export const createAdminJobsService = (deps: AppDependencies, audit: AuditService): AdminJobsService =>
+  new AdminJobsService(deps.queues, createRedisGuard(deps.redis, deps.config.redis.commandTimeoutMs), audit);

@@ -16,10 +16,7 @@ export function createThumbnailHandlers(
     jobTimeoutMs: deps.settings.generate_thumbnail.timeoutMs,
   });
   return {
-    async generate_thumbnail({ materialId }, context) {
-      await service.generate(materialId, context);
-      return null;
-    },
+    generate_thumbnail: ({ materialId }, context) => service.generate(materialId, context),
     async sweep_pending_thumbnails(_data, context) {
       return { enqueued: await sweepPendingThumbnails({ repository, queues: deps.queues, logger: context.logger }) };
     },

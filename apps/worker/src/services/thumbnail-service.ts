@@ -25,7 +25,18 @@ export interface ThumbnailAttempt {
   isFinalAttempt: boolean;
 }
 
-export type ThumbnailOutcome = "completed" | "already-completed" | "material-gone";
+/** How a run ended and, when it stored a thumbnail, from what kind of file and how large the JPEG is. */
+export interface ThumbnailReport {
+  outcome: "completed" | "already-completed" | "material-gone";
+  type: "video" | "pdf" | null;
+  outputBytes: number | null;
+}
+
+const ended = (outcome: "already-completed" | "material-gone"): ThumbnailReport => ({
+  outcome,
+  type: null,
+  outputBytes: null,
+});
 
 interface RenderedThumbnail {
   jpeg: Buffer;
@@ -54,18 +65,18 @@ export class ThumbnailService {
    * left alone, and the object key is fixed. A material deleted before or during the render ends quietly
    * and leaves no thumbnail object behind.
    */
-  async generate(materialId: number, attempt: ThumbnailAttempt): Promise<ThumbnailOutcome> {
+  async generate(materialId: number, attempt: ThumbnailAttempt): Promise<ThumbnailReport> {
     const { repository, storage } = this.deps;
     const subject = await repository.findSubject(materialId);
     if (!subject || subject.status === "hidden") {
       attempt.logger.info({ materialId }, "material is gone; no thumbnail needed");
-      return "material-gone";
+      return ended("material-gone");
     }
     // Retried: the upload enqueues only after activating the row, so this is a brief race at most.
     if (subject.status !== "active") throw new Error(`material ${materialId} is still ${subject.status}`);
     if (subject.thumbnailStatus === "completed") {
       attempt.logger.info({ materialId, thumbnailPath: subject.thumbnailPath }, "thumbnail already completed");
-      return "already-completed";
+      return ended("already-completed");
     }
 
     let rendered: RenderedThumbnail;
@@ -85,9 +96,9 @@ export class ThumbnailService {
       // Deleted while rendering: its delete may already have run, so the object just stored is ours to remove.
       await storage.remove(key);
       attempt.logger.info({ materialId }, "material was deleted during the render; thumbnail discarded");
-      return "material-gone";
+      return ended("material-gone");
     }
-    return "completed";
+    return { outcome: "completed", type: subject.type, outputBytes: rendered.jpeg.length };
   }
 
   private async render(subject: ThumbnailSubject, signal: AbortSignal): Promise<RenderedThumbnail> {

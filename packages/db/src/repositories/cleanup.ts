@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, or } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, notInArray, or } from "drizzle-orm";
 import type { Database } from "../client";
 import { materials } from "../schema";
 
@@ -15,13 +15,16 @@ const staleColumns = { id: materials.id, filePath: materials.filePath, thumbnail
 export class CleanupRepository {
   constructor(private readonly db: Database) {}
 
-  /** Up to `limit` rows still `processing` that were created before `cutoff`, oldest first. */
-  findStaleUploads(cutoff: Date, limit: number): Promise<StaleUpload[]> {
+  /**
+   * Up to `limit` rows still `processing` that were created before `cutoff`, by id;
+   * those after `afterId` when given (a dry run pages through them without deleting).
+   */
+  findStaleUploads(cutoff: Date, limit: number, afterId = 0): Promise<StaleUpload[]> {
     return this.db
       .select(staleColumns)
       .from(materials)
-      .where(and(eq(materials.status, "processing"), lt(materials.createdAt, cutoff)))
-      .orderBy(materials.createdAt, materials.id)
+      .where(and(eq(materials.status, "processing"), lt(materials.createdAt, cutoff), gt(materials.id, afterId)))
+      .orderBy(materials.id)
       .limit(limit);
   }
 
@@ -39,14 +42,16 @@ export class CleanupRepository {
 
   /**
    * The keys among `keys` that some row references as its file or thumbnail,
-   * whatever its status: hidden rows still own their files.
+   * whatever its status: hidden rows still own their files. Rows `ignoring` do not
+   * count (a dry run asks about the objects of rows it pretends to delete).
    */
-  async referencedKeys(keys: string[]): Promise<Set<string>> {
+  async referencedKeys(keys: string[], ignoring: number[] = []): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
+    const others = ignoring.length > 0 ? notInArray(materials.id, ignoring) : undefined;
     const rows = await this.db
       .select({ filePath: materials.filePath, thumbnailPath: materials.thumbnailPath })
       .from(materials)
-      .where(or(inArray(materials.filePath, keys), inArray(materials.thumbnailPath, keys)));
+      .where(and(or(inArray(materials.filePath, keys), inArray(materials.thumbnailPath, keys)), others));
     const wanted = new Set(keys);
     const referenced = new Set<string>();
     for (const row of rows) {
