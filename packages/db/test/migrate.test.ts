@@ -2,19 +2,10 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../src";
-import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "./test-server";
+import { admin, testDatabaseUrl } from "./test-server";
 
 const name = `lh_test_migrate_${randomBytes(4).toString("hex")}`;
 const url = testDatabaseUrl(name);
-
-async function admin(statement: string): Promise<void> {
-  const sql = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(statement);
-  } finally {
-    await sql.end();
-  }
-}
 
 describe("runMigrations", () => {
   beforeAll(() => admin(`create database ${name}`));

@@ -1,5 +1,5 @@
 import type { MediaFacts, ThumbnailSubject, ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
-import { type ObjectStorage, placeholderKey, StorageError, thumbnailKey } from "@learning-hub/storage";
+import { type ObjectStorage, placeholderKey, thumbnailKey } from "@learning-hub/storage";
 import type { Logger } from "pino";
 import {
   type FfmpegBinaries,
@@ -8,6 +8,7 @@ import {
   renderPdfThumbnail,
   renderVideoThumbnail,
 } from "../media";
+import { readMaterialFile } from "./material-file";
 import { JPEG_CONTENT_TYPE } from "./thumbnail-keys";
 
 export interface ThumbnailServiceDependencies {
@@ -119,22 +120,9 @@ export class ThumbnailService {
         },
       };
     }
-    const source = await this.readSource(subject.filePath);
+    const source = await readMaterialFile(this.deps.storage, subject.filePath);
     // pdfjs parses on the event loop, which also renews the job's lock: keep its budget short.
     const pdf = await renderPdfThumbnail(source, { signal, timeoutMs: Math.min(timeoutMs, PDF_TIMEOUT_MS) });
     return { jpeg: pdf.jpeg, facts: { durationSeconds: null, width: null, height: null, pageCount: pdf.pageCount } };
-  }
-
-  /** PDFs are at most 50 MiB (upload limit) and pdfjs wants them whole. */
-  private async readSource(key: string): Promise<Buffer> {
-    try {
-      return await this.deps.storage.getBuffer(key);
-    } catch (error) {
-      // A row whose file is missing cannot get better by retrying: the file's fault, like a corrupt one.
-      if (error instanceof StorageError && error.isNotFound) {
-        throw new MediaError("UNREADABLE_INPUT", "the material's file is missing from storage", { cause: error });
-      }
-      throw error;
-    }
   }
 }
