@@ -6,6 +6,8 @@ export {
   PLACEHOLDERS_PREFIX,
   type PlaceholderType,
   placeholderKey,
+  RESUMABLE_PREFIX,
+  resumableTailKey,
   THUMBNAILS_PREFIX,
   thumbnailKey,
 } from "./layout";
@@ -26,3 +28,4 @@ export {
   type ObjectStorage,
   type RemoveManyResult,
 } from "./object-storage";
+export type { UploadedPart } from "./resumable-multipart";
