@@ -31,6 +31,7 @@ export interface Config {
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
   shutdownTimeoutSeconds: number;
+  resumableUploads: { maxUnfinishedPerUser: number; expirationMs: number };
 }
 
 export class ConfigError extends Error {
@@ -116,5 +117,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
     },
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
+    resumableUploads: {
+      maxUnfinishedPerUser: env.RESUMABLE_MAX_UNFINISHED_PER_USER,
+      expirationMs: Math.round(env.RESUMABLE_EXPIRATION_HOURS * 3_600_000),
+    },
   };
 }

@@ -52,6 +52,11 @@ export const EnvSchema = Type.Object({
   /** How often each worker re-applies the scheduler state from PostgreSQL to Redis (heals a flushed Redis). */
   SCHEDULER_RECONCILE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
+  // Resumable (tus) uploads
+  /** Unfinished resumable uploads one user may have at once. */
+  RESUMABLE_MAX_UNFINISHED_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** An unfinished resumable upload is removed (parts, row) this long after its creation. */
+  RESUMABLE_EXPIRATION_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24 }),
 });
 
 export type Env = Static<typeof EnvSchema>;

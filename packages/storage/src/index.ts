@@ -28,4 +28,5 @@ export {
   type ObjectStorage,
   type RemoveManyResult,
 } from "./object-storage";
+export { PartBuffer } from "./part-buffer";
 export type { UploadedPart } from "./resumable-multipart";

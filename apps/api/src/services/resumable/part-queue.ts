@@ -1,0 +1,55 @@
+import { PartBuffer, type UploadedPart } from "@learning-hub/storage";
+
+type PutPart = (partNumber: number, body: Buffer) => Promise<UploadedPart>;
+type RecordPart = (uploaded: UploadedPart & { bytes: number }) => Promise<void>;
+
+/**
+ * Parts of one PATCH on their way to storage: at most `maxInFlight` at once,
+ * each recorded (in part order) once stored. A failure is kept and stops the
+ * recording of later parts; it surfaces through `throwIfFailed`.
+ */
+export class PartQueue {
+  readonly pending = new PartBuffer();
+  readonly #inFlight = new Set<Promise<void>>();
+  #recorded: Promise<void> = Promise.resolve();
+  #failure: unknown;
+  #failed = false;
+
+  constructor(
+    private readonly put: PutPart,
+    private readonly maxInFlight: number,
+  ) {}
+
+  async send(partNumber: number, body: Buffer, record: RecordPart): Promise<void> {
+    while (this.#inFlight.size >= this.maxInFlight) await Promise.race(this.#inFlight);
+    this.throwIfFailed();
+    const stored = this.put(partNumber, body);
+    stored.catch(() => {}); // handled in order below; this only keeps an early rejection from going unhandled
+    const task = this.#recorded.then(async () => {
+      try {
+        const uploaded = await stored;
+        if (!this.#failed) await record({ ...uploaded, bytes: body.length });
+      } catch (error) {
+        this.#fail(error);
+      }
+    });
+    this.#recorded = task;
+    this.#inFlight.add(task);
+    void task.finally(() => this.#inFlight.delete(task));
+  }
+
+  /** Waits for every part sent so far to be stored and recorded (or to fail). */
+  async drain(): Promise<void> {
+    await this.#recorded;
+  }
+
+  throwIfFailed(): void {
+    if (this.#failed) throw this.#failure;
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#failure = error;
+  }
+}
