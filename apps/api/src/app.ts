@@ -13,6 +13,7 @@ import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
+import { RESUMABLE_UPLOAD_PATH, resumableUploadRoutes } from "./routes/resumable-upload";
 import { uploadRoutes } from "./routes/upload";
 import { ErrorEnvelope } from "./schemas/common";
 import { materialSchemas } from "./schemas/material";
@@ -56,6 +57,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });
   app.addHook("onClose", () => services.catalogue.close());
   await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
+  // --- resumable (tus) uploads
+  await app.register(resumableUploadRoutes, {
+    prefix: RESUMABLE_UPLOAD_PATH,
+    resumable: services.resumable,
+    corsOrigins: deps.config.http.corsOrigins,
+  });
+  // --- end resumable uploads
   await app.register(authRoutes, { auth: services.auth, rateLimit: deps.config.rateLimit });
   await app.register(adminRoutes, {
     prefix: "/api/v1/admin",

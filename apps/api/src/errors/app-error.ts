@@ -19,7 +19,11 @@ export type ErrorCode =
   | "INTERNAL_ERROR"
   | "UPLOAD_FAILED"
   | "CLEANUP_FAILED"
-  | "DATABASE_ERROR";
+  | "DATABASE_ERROR"
+  // Resumable (tus) uploads
+  | "TOO_MANY_UPLOADS"
+  | "UPLOAD_OFFSET_CONFLICT"
+  | "UPLOAD_EXPIRED";
 
 /** An error meant for the client: status, code and message go into the envelope as they are. */
 export class AppError extends Error {

@@ -5,11 +5,13 @@ import { createAdminJobsService } from "./admin-jobs-service";
 import { createAuthService } from "./auth-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
+import { createResumableUploads } from "./resumable";
 import { createSchedulerService } from "./scheduler-service";
 import { createUploadService } from "./upload-service";
 
 /** Composition root of the services; routes receive what they need from here. */
 export function createServices(deps: ServiceDependencies, jwt: JWT) {
+  const upload = createUploadService(deps);
   return {
     health: new HealthService(deps.config, deps.database, deps.redis, deps.storage),
     auth: createAuthService(deps.database.db, jwt, deps.config),
@@ -17,7 +19,8 @@ export function createServices(deps: ServiceDependencies, jwt: JWT) {
     adminCleanup: createAdminCleanupService(deps),
     scheduler: createSchedulerService(deps),
     adminJobs: createAdminJobsService(deps),
-    upload: createUploadService(deps),
+    upload,
+    resumable: createResumableUploads(deps, upload),
   };
 }
 
