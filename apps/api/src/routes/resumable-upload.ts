@@ -89,7 +89,15 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
       return { headers: { "X-Material-Id": material.id } };
     },
     onResponseError(req, error) {
-      const appError = error instanceof AppError ? error : isTusProtocolError(error) ? fromTusError(error) : undefined;
+      const refusal = store.takeRefusal(uploadIdOf(req.url));
+      const appError =
+        refusal instanceof AppError
+          ? refusal
+          : error instanceof AppError
+            ? error
+            : isTusProtocolError(error)
+              ? fromTusError(error)
+              : undefined;
       if (!appError || appError.statusCode >= 500) {
         app.log.error({ err: error, url: req.url }, "resumable upload request failed");
       }
@@ -195,6 +203,9 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 };
+
+/** The last path segment: the upload id on HEAD, PATCH and DELETE. */
+const uploadIdOf = (url: string): string => new URL(url, "http://localhost").pathname.split("/").pop() ?? "";
 
 const nodeRequestOf = (req: Request): IncomingMessage => {
   const node = (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;

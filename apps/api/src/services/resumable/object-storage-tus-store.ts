@@ -38,6 +38,12 @@ type StoredUpload = ResumableUploadRow & { filePath: string };
  * in flight, which the client sends again from the offset HEAD reports.
  */
 export class ObjectStorageTusStore extends DataStore {
+  /**
+   * Why the last PATCH of an upload was refused, until the route has answered it: the tus server reports any
+   * error that ends the body's pipeline as "aborted", so the route asks here for the real reason.
+   */
+  readonly #refusals = new Map<string, unknown>();
+
   constructor(
     private readonly storage: ObjectStorage,
     private readonly uploads: ResumableUploadsRepository,
@@ -66,6 +72,13 @@ export class ObjectStorageTusStore extends DataStore {
     await this.hooks.terminate(id);
   }
 
+  /** The reason a write of `id` was refused in this process, once. */
+  takeRefusal(id: string): unknown {
+    const reason = this.#refusals.get(id);
+    this.#refusals.delete(id);
+    return reason;
+  }
+
   override getExpiration(): number {
     return this.expirationMs;
   }
@@ -84,7 +97,7 @@ export class ObjectStorageTusStore extends DataStore {
       return await this.#write(source, row);
     } catch (error) {
       if (!(error instanceof RefusedContent)) throw error;
-      source.destroy();
+      this.#refusals.set(id, error.reason);
       await this.hooks.terminate(id);
       throw error.reason;
     }
@@ -123,7 +136,8 @@ export class ObjectStorageTusStore extends DataStore {
 
     let received = row.offset;
     try {
-      for await (const chunk of source) {
+      // Not destroyed on an early exit: the tus server would answer before the refused upload is terminated.
+      for await (const chunk of source.iterator({ destroyOnReturn: false })) {
         const buffer = chunk as Buffer;
         received += buffer.length;
         parts.pending.push(buffer);
