@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   materials,
@@ -14,15 +14,6 @@ export interface ResumableProgress {
   offset: number;
   tailBytes: number;
   typeChecked: boolean;
-}
-
-/** An unfinished upload whose time is up, with what must be freed in storage. */
-export interface ExpiredResumableUpload {
-  id: string;
-  materialId: number;
-  filePath: string;
-  multipartUploadId: string;
-  partEtags: string[];
 }
 
 /** The shared state of tus uploads, so that any API process can go on with any upload. */
@@ -70,23 +61,6 @@ export class ResumableUploadsRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.delete(resumableUploads).where(eq(resumableUploads.id, id));
-  }
-
-  /** Up to `limit` uploads that expired before `now`, oldest first. */
-  findExpired(now: Date, limit: number): Promise<ExpiredResumableUpload[]> {
-    return this.db
-      .select({
-        id: resumableUploads.id,
-        materialId: resumableUploads.materialId,
-        filePath: materials.filePath,
-        multipartUploadId: resumableUploads.multipartUploadId,
-        partEtags: resumableUploads.partEtags,
-      })
-      .from(resumableUploads)
-      .innerJoin(materials, eq(materials.id, resumableUploads.materialId))
-      .where(lt(resumableUploads.expiresAt, now))
-      .orderBy(asc(resumableUploads.expiresAt))
-      .limit(limit);
   }
 
   /**
