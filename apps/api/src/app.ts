@@ -46,7 +46,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(metricsPlugin, { queues: deps.queues });
   await app.register(errorHandlerPlugin);
   await app.register(openApiPlugin, { config: deps.config });
-  await app.register(cors, { origin: deps.config.http.corsOrigins === "*" ? true : deps.config.http.corsOrigins });
+  await app.register(cors, {
+    origin: deps.config.http.corsOrigins === "*" ? true : deps.config.http.corsOrigins,
+    // The default (GET, HEAD, POST) would keep browsers from deleting, and from tus's PATCH.
+    methods: ["GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS"],
+  });
 
   await app.register(rateLimitPlugin, { config: deps.config, redis: deps.redis });
   await app.register(jwtPlugin, { config: deps.config });

@@ -251,3 +251,69 @@ describe("resumable uploads (tus): the rules of POST /upload", () => {
     }
   });
 });
+
+describe("resumable uploads (tus): CORS for browser clients", () => {
+  let t: TestApp;
+  let user: RegisteredUser;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { CORS_ORIGINS: "https://app.example.edu" } });
+    user = await registerUser(t.app);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("allows the tus request headers in preflight and exposes the tus response headers", async () => {
+    const origin = "https://app.example.edu";
+    const preflight = await t.app.inject({
+      method: "OPTIONS",
+      url: `${RESUMABLE_PATH}/abc`,
+      headers: {
+        origin,
+        "access-control-request-method": "PATCH",
+        "access-control-request-headers":
+          "authorization,tus-resumable,upload-offset,upload-length,upload-metadata,content-type",
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers["access-control-allow-origin"]).toBe(origin);
+    const allowed = String(preflight.headers["access-control-allow-headers"]).toLowerCase();
+    for (const header of ["authorization", "tus-resumable", "upload-offset", "upload-length", "upload-metadata"]) {
+      expect(allowed).toContain(header);
+    }
+    expect(String(preflight.headers["access-control-allow-methods"])).toContain("PATCH");
+
+    const created = await t.app.inject({
+      method: "POST",
+      url: RESUMABLE_PATH,
+      headers: {
+        origin,
+        ...bearer(user.accessToken),
+        ...TUS,
+        "upload-length": "10000",
+        "upload-metadata": encodeMetadata({ filename: "a.mp4", title: "A" }),
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers["access-control-allow-origin"]).toBe(origin);
+    const exposed = String(created.headers["access-control-expose-headers"]).toLowerCase();
+    for (const header of [
+      "location",
+      "upload-offset",
+      "upload-length",
+      "tus-resumable",
+      "upload-expires",
+      "x-material-id",
+    ]) {
+      expect(exposed).toContain(header);
+    }
+    // An error answer is readable cross-origin too.
+    const refused = await t.app.inject({
+      method: "HEAD",
+      url: `${RESUMABLE_PATH}/nope`,
+      headers: { origin, ...bearer(user.accessToken), ...TUS },
+    });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.headers["access-control-allow-origin"]).toBe(origin);
+  });
+});
