@@ -169,11 +169,11 @@ interface TusRun {
   done: Promise<{ materialId: number; seconds: number }>;
 }
 
-/** A tus-js-client upload; `source` is a Buffer (resumable) or a stream (memory runs: nothing held by the client). */
+/** A tus-js-client upload of a Buffer (its stream source re-concatenates its buffer on every read: slow for big chunks). */
 function tus(
   endpoint: string,
   token: string,
-  source: Buffer | Readable,
+  source: Buffer,
   size: number,
   options: {
     uploadUrl?: string;
@@ -219,6 +219,28 @@ const deleteMaterial = (api: Api, token: string, materialId: number) =>
     headers: { authorization: `Bearer ${token}` },
   });
 
+/** CPU seconds (user + system) a process has used so far; clock ticks are 1/100 s on Linux. */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of the client (this process) and of `pids` while `run` ran. */
+async function cpuDuring(pids: Record<string, number>, run: () => Promise<void>): Promise<string> {
+  const read = async () => {
+    const { user, system } = process.cpuUsage();
+    const entries = await Promise.all(Object.entries(pids).map(async ([name, pid]) => [name, await cpuSecondsOf(pid)]));
+    return { client: (user + system) / 1e6, ...Object.fromEntries(entries) } as Record<string, number>;
+  };
+  const before = await read();
+  await run();
+  const after = await read();
+  return Object.entries(after)
+    .map(([name, value]) => `${name} ${(value - (before[name] ?? 0)).toFixed(2)}`)
+    .join(", ");
+}
+
 async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
@@ -240,7 +262,7 @@ async function peakRssDuring(s3Endpoint: string, bytes: number) {
         await sleep(5);
       }
     })();
-    const result = await tus(api.endpoint, token, Readable.from(fileBytes(bytes)), bytes).done;
+    const result = await tus(api.endpoint, token, fileBuffer(bytes), bytes).done;
     sampling = false;
     await sampler;
     const { hwm } = await memoryOf(api.pid);
@@ -293,13 +315,22 @@ try {
     const warm = await tus(api.endpoint, token, fileBuffer(WARMUP_BYTES), WARMUP_BYTES).done;
     await deleteMaterial(api, token, warm.materialId);
     for (let round = 1; round <= ROUNDS; round++) {
+      let tusCpu = "";
+      let directCpu = "";
       const runTus = async () => {
-        const result = await tus(api.endpoint, token, file, file.length).done;
+        let result = { materialId: 0, seconds: Number.NaN };
+        tusCpu = await cpuDuring({ api: api.pid, s3rver: s3.pid }, async () => {
+          result = await tus(api.endpoint, token, file, file.length).done;
+        });
         await deleteMaterial(api, token, result.materialId);
         viaTus.push(mib(THROUGHPUT_BYTES) / result.seconds);
       };
       const runDirect = async () => {
-        direct.push(mib(THROUGHPUT_BYTES) / (await directPut(THROUGHPUT_BYTES)));
+        let seconds = Number.NaN;
+        directCpu = await cpuDuring({ s3rver: s3.pid }, async () => {
+          seconds = await directPut(THROUGHPUT_BYTES);
+        });
+        direct.push(mib(THROUGHPUT_BYTES) / seconds);
       };
       if (round % 2 === 1) {
         await runDirect();
@@ -313,6 +344,7 @@ try {
       out(
         `round ${round}: direct putStream ${d.toFixed(1)} MiB/s, tus ${t.toFixed(1)} MiB/s, ratio ${(t / d).toFixed(3)}`,
       );
+      out(`  CPU seconds: direct (${directCpu}); tus (${tusCpu})`);
     }
 
     // The cost of one resume.

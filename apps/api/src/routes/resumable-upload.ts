@@ -89,7 +89,7 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
       return { headers: { "X-Material-Id": material.id } };
     },
     onResponseError(req, error) {
-      const refusal = store.takeRefusal(uploadIdOf(req.url));
+      const refusal = store.refusal();
       const appError =
         refusal instanceof AppError
           ? refusal
@@ -114,7 +114,7 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
   const handOver = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     senders.set(request.raw, request.user.id);
     reply.hijack();
-    const response = await tus.handleWeb(new NodeRequest({ req: request.raw, res: reply.raw }));
+    const response = await store.handle(() => tus.handleWeb(new NodeRequest({ req: request.raw, res: reply.raw })));
     await sendNodeResponse(reply.raw, await asEnvelope(response));
   };
 
@@ -205,9 +205,6 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 };
-
-/** The last path segment: the upload id on HEAD, PATCH and DELETE. */
-const uploadIdOf = (url: string): string => new URL(url, "http://localhost").pathname.split("/").pop() ?? "";
 
 const nodeRequestOf = (req: Request): IncomingMessage => {
   const node = (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;

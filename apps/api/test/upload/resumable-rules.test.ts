@@ -215,6 +215,25 @@ describe("resumable uploads (tus): the rules of POST /upload", () => {
     ).rejects.toThrow();
   });
 
+  it("refuses a creation-with-upload whose bytes are not of the declared type: 415, nothing left", async () => {
+    const uploader = await registerUser(t.app);
+    const res = await t.app.inject({
+      method: "POST",
+      url: RESUMABLE_PATH,
+      headers: {
+        ...bearer(uploader.accessToken),
+        ...TUS,
+        "upload-length": String(2 * MiB),
+        "upload-metadata": encodeMetadata({ filename: "slides.pdf", title: "Slides" }),
+        "content-type": "application/offset+octet-stream",
+      },
+      payload: fakeMp4(MiB), // an mp4 named .pdf
+    });
+    expect(res.statusCode, res.body).toBe(415);
+    expect(res.json().error.code).toBe("UNSUPPORTED_FILE_TYPE");
+    expect(await leftovers(t, uploader.id)).toEqual({ rows: 0, objects: 0 });
+  });
+
   it("terminates on DELETE: parts, tail object and material row removed", async () => {
     const file = fakeMp4(9 * MiB);
     const location = await createOk(owner.accessToken, file.length + 100);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Readable } from "node:stream";
 import type { ResumableUploadRow } from "@learning-hub/db";
 import type { ResumableUploadsRepository } from "@learning-hub/db/repositories/resumable-uploads";
@@ -39,10 +40,10 @@ type StoredUpload = ResumableUploadRow & { filePath: string };
  */
 export class ObjectStorageTusStore extends DataStore {
   /**
-   * Why the last PATCH of an upload was refused, until the route has answered it: the tus server reports any
-   * error that ends the body's pipeline as "aborted", so the route asks here for the real reason.
+   * Why the current request's bytes were refused: the tus server reports any error that ends the body's
+   * pipeline as "aborted", so the route asks here for the real reason (see `handle`).
    */
-  readonly #refusals = new Map<string, unknown>();
+  readonly #requests = new AsyncLocalStorage<{ refusal?: unknown }>();
 
   constructor(
     private readonly storage: ObjectStorage,
@@ -72,11 +73,14 @@ export class ObjectStorageTusStore extends DataStore {
     await this.hooks.terminate(id);
   }
 
-  /** The reason a write of `id` was refused in this process, once. */
-  takeRefusal(id: string): unknown {
-    const reason = this.#refusals.get(id);
-    this.#refusals.delete(id);
-    return reason;
+  /** Runs one request of the tus server so that `refusal()` can tell, within it, why its bytes were refused. */
+  handle<T>(run: () => Promise<T>): Promise<T> {
+    return this.#requests.run({}, run);
+  }
+
+  /** Within `handle`: the error a write of this request was refused with, if any. */
+  refusal(): unknown {
+    return this.#requests.getStore()?.refusal;
   }
 
   override getExpiration(): number {
@@ -97,7 +101,8 @@ export class ObjectStorageTusStore extends DataStore {
       return await this.#write(source, row);
     } catch (error) {
       if (!(error instanceof RefusedContent)) throw error;
-      this.#refusals.set(id, error.reason);
+      const request = this.#requests.getStore();
+      if (request) request.refusal = error.reason;
       await this.hooks.terminate(id);
       throw error.reason;
     }

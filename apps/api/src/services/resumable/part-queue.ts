@@ -4,9 +4,11 @@ type PutPart = (partNumber: number, body: Buffer) => Promise<UploadedPart>;
 type RecordPart = (uploaded: UploadedPart & { bytes: number }) => Promise<void>;
 
 /**
- * Parts of one PATCH on their way to storage: at most `maxInFlight` at once,
- * each recorded (in part order) once stored. A failure is kept and stops the
- * recording of later parts; it surfaces through `throwIfFailed`.
+ * Parts of one PATCH on their way to storage: at most `maxInFlight` uploading
+ * at once, each recorded (in part order) once stored. Recording does not hold
+ * a place in the window, so a slow database does not slow the upload; a
+ * failure is kept and stops the recording of later parts; it surfaces through
+ * `throwIfFailed`.
  */
 export class PartQueue {
   readonly pending = new PartBuffer();
@@ -23,23 +25,28 @@ export class PartQueue {
   async send(partNumber: number, body: Buffer, record: RecordPart): Promise<void> {
     while (this.#inFlight.size >= this.maxInFlight) await Promise.race(this.#inFlight);
     this.throwIfFailed();
+    const bytes = body.length;
     const stored = this.put(partNumber, body);
-    stored.catch(() => {}); // handled in order below; this only keeps an early rejection from going unhandled
-    const task = this.#recorded.then(async () => {
+    // The window's place is given back when the part is stored (or failed), whatever the recording does.
+    const settled = stored.then(
+      () => {},
+      () => {},
+    );
+    this.#inFlight.add(settled);
+    void settled.finally(() => this.#inFlight.delete(settled));
+    this.#recorded = this.#recorded.then(async () => {
       try {
         const uploaded = await stored;
-        if (!this.#failed) await record({ ...uploaded, bytes: body.length });
+        if (!this.#failed) await record({ ...uploaded, bytes });
       } catch (error) {
         this.#fail(error);
       }
     });
-    this.#recorded = task;
-    this.#inFlight.add(task);
-    void task.finally(() => this.#inFlight.delete(task));
   }
 
   /** Waits for every part sent so far to be stored and recorded (or to fail). */
   async drain(): Promise<void> {
+    await Promise.all(this.#inFlight);
     await this.#recorded;
   }
 
