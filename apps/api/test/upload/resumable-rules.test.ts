@@ -110,6 +110,20 @@ describe("resumable uploads (tus): the rules of POST /upload", () => {
     expect(removed.statusCode, removed.body).toBe(204);
   });
 
+  it("goes on after a process died between writing a longer tail and saving its length", async () => {
+    const uploader = await registerUser(t.app);
+    const file = fakeMp4(3 * MiB);
+    const location = await createOk(uploader.accessToken, file.length);
+    const id = location.split("/").pop() ?? "";
+    expect((await patch(uploader.accessToken, location, 0, file.subarray(0, MiB))).statusCode).toBe(204);
+    // What the dead process left: the tail object already holds more bytes than the state says.
+    await t.env.storage.putBuffer(resumableTailKey(id), file.subarray(0, MiB + 500), "application/octet-stream");
+    const rest = await patch(uploader.accessToken, location, MiB, file.subarray(MiB));
+    expect(rest.statusCode, rest.body).toBe(204);
+    const [row] = await rowsOf(t, uploader.id);
+    expect((await t.env.storage.getBuffer(row?.filePath ?? "")).equals(file)).toBe(true);
+  });
+
   it("refuses a declared length over the type's limit at creation: 413 FILE_TOO_LARGE, nothing created", async () => {
     const res = await create(owner.accessToken, 500 * MiB + 1, { filename: "big.mp4", title: "Big" });
     expect(res.statusCode).toBe(413);

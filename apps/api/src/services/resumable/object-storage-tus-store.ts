@@ -108,11 +108,22 @@ export class ObjectStorageTusStore extends DataStore {
     }
   }
 
-  async #write(source: Readable, row: StoredUpload): Promise<number> {
-    const tail = row.tailBytes > 0 ? await this.storage.getBuffer(resumableTailKey(row.id)) : Buffer.alloc(0);
-    if (tail.length !== row.tailBytes) {
+  /**
+   * The bytes waiting in the tail object. It may be longer than the state says: a process that died between
+   * writing a new tail and saving its length leaves a longer one, whose first `tailBytes` are still the same
+   * bytes of the file (a tail only ever grows from the same offset), so the prefix is taken.
+   */
+  async #readTail(row: StoredUpload): Promise<Buffer> {
+    if (row.tailBytes === 0) return Buffer.alloc(0);
+    const tail = await this.storage.getBuffer(resumableTailKey(row.id));
+    if (tail.length < row.tailBytes) {
       throw new Error(`Tail of upload ${row.id} holds ${tail.length} bytes, its state says ${row.tailBytes}`);
     }
+    return tail.subarray(0, row.tailBytes);
+  }
+
+  async #write(source: Readable, row: StoredUpload): Promise<number> {
+    const tail = await this.#readTail(row);
     const parts = new PartQueue(
       (partNumber, body) => this.storage.putPart(row.filePath, row.multipartUploadId, partNumber, body),
       this.tuning.maxPartsInFlight,
