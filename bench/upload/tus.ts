@@ -14,6 +14,7 @@
  *    the resume's start to its first PATCH, and total time against an uninterrupted upload.
  *
  *   pnpm tsx bench/upload/tus.ts [--mib 200] [--chunk-mib 64] [--small-mib 50] [--large-mib 500] [--rounds 5]
+ *                                [--memory-rounds 3]   (`--rounds 0`: memory only)
  *
  * Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (as the tests);
  * creates and drops its own database, Redis prefix and s3rver directory.
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     "small-mib": { type: "string", default: "50" },
     "large-mib": { type: "string", default: "500" },
     rounds: { type: "string", default: "5" },
+    "memory-rounds": { type: "string", default: "3" },
   },
 });
 const MiB = 1024 * 1024;
@@ -304,7 +306,8 @@ try {
     `store parts ${mib(putOptions.partSizeBytes)} MiB, ${putOptions.maxPartsInFlight} in flight; ` +
       `PATCH chunks ${mib(CHUNK_BYTES)} MiB; ${ROUNDS} rounds of ${mib(THROUGHPUT_BYTES)} MiB`,
   );
-  const file = fileBuffer(THROUGHPUT_BYTES);
+  // `--rounds 0` measures memory only.
+  const file = fileBuffer(ROUNDS > 0 ? THROUGHPUT_BYTES : WARMUP_BYTES);
   const api = await startApi(s3.endpoint);
   const direct: number[] = [];
   const viaTus: number[] = [];
@@ -348,52 +351,54 @@ try {
     }
 
     // The cost of one resume.
-    let sentAtCut = 0;
-    const cut = tus(api.endpoint, token, file, file.length, {
-      onProgress: (sent, upload) => {
-        if (sentAtCut === 0 && sent >= file.length / 2) {
-          sentAtCut = sent;
-          void upload.abort(); // destroys the socket mid-PATCH
-        }
-      },
-    });
-    cut.done.catch(() => {});
-    const cutStarted = performance.now();
-    while (sentAtCut === 0) await sleep(10);
-    const beforeCut = (performance.now() - cutStarted) / 1000;
-    let firstPatchAt = 0;
-    let offset = -1;
-    const resumeStarted = performance.now();
-    const resumed = tus(api.endpoint, token, file, file.length, {
-      uploadUrl: cut.upload.url ?? "",
-      onFirstPatch: () => {
-        if (firstPatchAt === 0) firstPatchAt = performance.now();
-      },
-      onChunkComplete: (chunk, accepted) => {
-        if (offset < 0) offset = accepted - chunk; // where the resumed upload started
-      },
-    });
-    const result = await resumed.done;
-    await deleteMaterial(api, token, result.materialId);
-    const resumeToPatchMs = firstPatchAt - resumeStarted;
-    const totalWithCut = beforeCut + result.seconds;
-    const plain = mib(THROUGHPUT_BYTES) / median(viaTus);
-    out(
-      `resume: cut at ${mib(sentAtCut).toFixed(1)} MiB sent, server kept ${mib(offset).toFixed(1)} MiB → ` +
-        `${mib(sentAtCut - offset).toFixed(2)} MiB sent twice; resume to first PATCH ${resumeToPatchMs.toFixed(0)} ms; ` +
-        `total ${totalWithCut.toFixed(1)} s vs ${plain.toFixed(1)} s uninterrupted`,
-    );
-    out(
-      JSON.stringify({
-        directMiBps: Number(median(direct).toFixed(1)),
-        tusMiBps: Number(median(viaTus).toFixed(1)),
-        throughputRatio: Number(median(ratios).toFixed(3)),
-        resentMiB: Number(mib(sentAtCut - offset).toFixed(2)),
-        resumeToFirstPatchMs: Math.round(resumeToPatchMs),
-        totalWithCutSeconds: Number(totalWithCut.toFixed(1)),
-        uninterruptedSeconds: Number(plain.toFixed(1)),
-      }),
-    );
+    if (ROUNDS > 0) {
+      let sentAtCut = 0;
+      const cut = tus(api.endpoint, token, file, file.length, {
+        onProgress: (sent, upload) => {
+          if (sentAtCut === 0 && sent >= file.length / 2) {
+            sentAtCut = sent;
+            void upload.abort(); // destroys the socket mid-PATCH
+          }
+        },
+      });
+      cut.done.catch(() => {});
+      const cutStarted = performance.now();
+      while (sentAtCut === 0) await sleep(10);
+      const beforeCut = (performance.now() - cutStarted) / 1000;
+      let firstPatchAt = 0;
+      let offset = -1;
+      const resumeStarted = performance.now();
+      const resumed = tus(api.endpoint, token, file, file.length, {
+        uploadUrl: cut.upload.url ?? "",
+        onFirstPatch: () => {
+          if (firstPatchAt === 0) firstPatchAt = performance.now();
+        },
+        onChunkComplete: (chunk, accepted) => {
+          if (offset < 0) offset = accepted - chunk; // where the resumed upload started
+        },
+      });
+      const result = await resumed.done;
+      await deleteMaterial(api, token, result.materialId);
+      const resumeToPatchMs = firstPatchAt - resumeStarted;
+      const totalWithCut = beforeCut + result.seconds;
+      const plain = mib(THROUGHPUT_BYTES) / median(viaTus);
+      out(
+        `resume: cut at ${mib(sentAtCut).toFixed(1)} MiB sent, server kept ${mib(offset).toFixed(1)} MiB → ` +
+          `${mib(sentAtCut - offset).toFixed(2)} MiB sent twice; resume to first PATCH ${resumeToPatchMs.toFixed(0)} ms; ` +
+          `total ${totalWithCut.toFixed(1)} s vs ${plain.toFixed(1)} s uninterrupted`,
+      );
+      out(
+        JSON.stringify({
+          directMiBps: Number(median(direct).toFixed(1)),
+          tusMiBps: Number(median(viaTus).toFixed(1)),
+          throughputRatio: Number(median(ratios).toFixed(3)),
+          resentMiB: Number(mib(sentAtCut - offset).toFixed(2)),
+          resumeToFirstPatchMs: Math.round(resumeToPatchMs),
+          totalWithCutSeconds: Number(totalWithCut.toFixed(1)),
+          uninterruptedSeconds: Number(plain.toFixed(1)),
+        }),
+      );
+    }
   } finally {
     await stop(api.child);
   }
@@ -402,7 +407,7 @@ try {
   );
 
   const memory: { small: number[]; large: number[] } = { small: [], large: [] };
-  for (let round = 1; round <= 2; round++) {
+  for (let round = 1; round <= Number(values["memory-rounds"]); round++) {
     const order = round % 2 === 1 ? (["small", "large"] as const) : (["large", "small"] as const);
     for (const size of order) {
       const bytes = size === "small" ? SMALL_BYTES : LARGE_BYTES;

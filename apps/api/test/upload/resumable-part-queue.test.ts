@@ -15,11 +15,15 @@ const deferred = <T>() => {
 describe("PartQueue", () => {
   it("records parts in part order even when they are stored out of order, and frees the window on storing", async () => {
     const stores = new Map<number, ReturnType<typeof deferred<{ part: number; etag: string }>>>();
-    const queue = new PartQueue((part) => {
-      const d = deferred<{ part: number; etag: string }>();
-      stores.set(part, d);
-      return d.promise;
-    }, 2);
+    const queue = new PartQueue(
+      (part) => {
+        const d = deferred<{ part: number; etag: string }>();
+        stores.set(part, d);
+        return d.promise;
+      },
+      2,
+      4,
+    );
     const recorded: number[] = [];
     const record = async ({ part }: { part: number }) => {
       recorded.push(part);
@@ -44,10 +48,14 @@ describe("PartQueue", () => {
   });
 
   it("keeps the first failure, records nothing after it and refuses further parts", async () => {
-    const queue = new PartQueue(async (part) => {
-      if (part === 2) throw new Error("storage down");
-      return { part, etag: `e${part}` };
-    }, 3);
+    const queue = new PartQueue(
+      async (part) => {
+        if (part === 2) throw new Error("storage down");
+        return { part, etag: `e${part}` };
+      },
+      3,
+      1,
+    );
     const recorded: number[] = [];
     const record = async ({ part }: { part: number }) => {
       recorded.push(part);

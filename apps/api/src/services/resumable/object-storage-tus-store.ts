@@ -127,6 +127,7 @@ export class ObjectStorageTusStore extends DataStore {
     const parts = new PartQueue(
       (partNumber, body) => this.storage.putPart(row.filePath, row.multipartUploadId, partNumber, body),
       this.tuning.maxPartsInFlight,
+      this.tuning.partSizeBytes,
     );
     const state = new WriteState(row, this.uploads);
     const head = new HeadCollector(row.typeChecked ? 0 : Math.min(this.hooks.headBytes, row.size));
@@ -144,7 +145,7 @@ export class ObjectStorageTusStore extends DataStore {
     };
     const sendFullParts = async () => {
       while (state.typeChecked && parts.pending.bytes >= this.tuning.partSizeBytes) {
-        await parts.send(state.nextPartNumber(), parts.pending.take(this.tuning.partSizeBytes), (uploaded) =>
+        await parts.send(state.nextPartNumber(), parts.takePart(this.tuning.partSizeBytes), (uploaded) =>
           state.recordPart(uploaded),
         );
       }

@@ -12,6 +12,11 @@ type RecordPart = (uploaded: UploadedPart & { bytes: number }) => Promise<void>;
  */
 export class PartQueue {
   readonly pending = new PartBuffer();
+  /**
+   * Buffers of stored full-size parts, filled again by `takePart`: a long upload reuses a few buffers instead of
+   * leaving hundreds of MiB of spent ones for V8 to collect late (which showed as RSS growing with the file).
+   */
+  readonly #spare: Buffer[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   #recorded: Promise<void> = Promise.resolve();
   #failure: unknown;
@@ -20,7 +25,14 @@ export class PartQueue {
   constructor(
     private readonly put: PutPart,
     private readonly maxInFlight: number,
+    private readonly partSize: number,
   ) {}
+
+  /** The next `size` bytes of `pending` (fewer if it holds less), in a reused buffer when it is a full part. */
+  takePart(size: number): Buffer {
+    if (size !== this.partSize || this.pending.bytes < size) return this.pending.take(size);
+    return this.pending.takeInto(this.#spare.pop() ?? Buffer.allocUnsafeSlow(size));
+  }
 
   async send(partNumber: number, body: Buffer, record: RecordPart): Promise<void> {
     while (this.#inFlight.size >= this.maxInFlight) await Promise.race(this.#inFlight);
@@ -29,7 +41,10 @@ export class PartQueue {
     const stored = this.put(partNumber, body);
     // The window's place is given back when the part is stored (or failed), whatever the recording does.
     const settled = stored.then(
-      () => {},
+      () => {
+        // Only a stored part's buffer is surely no longer read by the storage client.
+        if (body.length === this.partSize && this.#spare.length <= this.maxInFlight) this.#spare.push(body);
+      },
       () => {},
     );
     this.#inFlight.add(settled);
