@@ -20,7 +20,6 @@ export {
   type PutStreamResult,
 } from "./multipart-upload";
 export {
-  type ByteRange,
   createStorage,
   type ListedObject,
   MinioObjectStorage,

@@ -20,12 +20,6 @@ export interface ListedObject {
   lastModified: Date;
 }
 
-/** Inclusive byte range, as in an HTTP `Range: bytes=start-end` header; no `end` reads to the end. */
-export interface ByteRange {
-  start: number;
-  end?: number;
-}
-
 export interface RemoveManyResult {
   removed: number;
   errors: { key: string; message: string }[];
@@ -46,7 +40,7 @@ export interface ObjectStorage {
   completeMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
   /** Frees the parts of an upload that will never complete, also on servers without AbortMultipartUpload. */
   discardMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
-  getStream(key: string, range?: ByteRange): Promise<Readable>;
+  getStream(key: string): Promise<Readable>;
   getBuffer(key: string): Promise<Buffer>;
   /** `null` when the object does not exist. */
   stat(key: string): Promise<ObjectStat | null>;
@@ -56,7 +50,6 @@ export interface ObjectStorage {
   /** `removed` counts keys that are gone afterwards, including ones that never existed. */
   removeMany(keys: string[]): Promise<RemoveManyResult>;
   list(prefix: string): AsyncIterable<ListedObject>;
-  publicUrl(key: string): string;
   presignedGetUrl(key: string, expirySeconds: number): Promise<string>;
   /** Rejects when the server is unreachable or the bucket is missing. */
   ping(): Promise<void>;
@@ -74,14 +67,12 @@ export class MinioObjectStorage implements ObjectStorage {
   readonly bucket: string;
   readonly #client: Client;
   readonly #region: string;
-  readonly #publicBaseUrl: string;
   readonly #logger: StorageLogger;
 
   constructor(client: Client, options: Config["storage"], logger: StorageLogger = silentLogger) {
     this.#client = client;
     this.bucket = options.bucket;
     this.#region = options.region;
-    this.#publicBaseUrl = options.publicUrl.replace(/\/+$/, "");
     this.#logger = logger;
   }
 
@@ -142,15 +133,8 @@ export class MinioObjectStorage implements ObjectStorage {
     return { client: this.#client, bucket: this.bucket, key, logger: this.#logger };
   }
 
-  getStream(key: string, range?: ByteRange): Promise<Readable> {
-    if (range === undefined) return this.#run(`Reading ${key}`, () => this.#client.getObject(this.bucket, key));
-    const { start, end } = range;
-    if (!Number.isInteger(start) || start < 0 || (end !== undefined && (!Number.isInteger(end) || end < start))) {
-      return Promise.reject(new StorageError("InvalidRange", `Invalid byte range ${start}-${end ?? ""}`));
-    }
-    // minio reads the whole object for offset 0 and length 0, which is what `start: 0` without an end means.
-    const length = end === undefined ? 0 : end - start + 1;
-    return this.#run(`Reading ${key}`, () => this.#client.getPartialObject(this.bucket, key, start, length));
+  getStream(key: string): Promise<Readable> {
+    return this.#run(`Reading ${key}`, () => this.#client.getObject(this.bucket, key));
   }
 
   async getBuffer(key: string): Promise<Buffer> {
@@ -221,10 +205,6 @@ export class MinioObjectStorage implements ObjectStorage {
     } finally {
       stream.destroy();
     }
-  }
-
-  publicUrl(key: string): string {
-    return `${this.#publicBaseUrl}/${key.split("/").map(encodeURIComponent).join("/")}`;
   }
 
   presignedGetUrl(key: string, expirySeconds: number): Promise<string> {

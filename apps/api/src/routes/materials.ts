@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest, FastifySchemaValidationError } from "fastify";
-import { AppError } from "../errors/app-error";
-import { errorResponses, MaterialIdParams } from "../schemas/common";
+import { invalidMaterialType } from "../errors/app-error";
+import { MaterialIdParams } from "../schemas/common";
 import { LikeToggle, MaterialDetail, MaterialListQuery, MaterialPage } from "../schemas/material";
+import { errorResponse } from "../schemas/route-responses";
 import type { CatalogueService } from "../services/catalogue-service";
 import type { Viewer } from "../services/view-counter";
+
+const MATERIAL_NOT_FOUND = errorResponse("`NOT_FOUND`: no such material, or not one the caller may see");
 
 const INVALID_TYPE_DESCRIPTION =
   "`INVALID_TYPE` when `material_type` is not video or pdf; `VALIDATION_ERROR` otherwise";
@@ -21,9 +24,7 @@ function rejectInvalidQuery(request: FastifyRequest): void {
   if (!failure) return;
   const problems = failure.validation as FastifySchemaValidationError[];
   if (problems.some((problem) => problem.instancePath === "/material_type")) {
-    throw new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
-      fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
-    });
+    throw invalidMaterialType();
   }
   throw failure;
 }
@@ -39,17 +40,12 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueSer
     "",
     {
       attachValidation: true,
-      preHandler: app.optionalAuthenticate,
+      config: { auth: "optional" },
       schema: {
         tags: ["materials"],
         summary: "List active materials, one page at a time",
-        security: [{}, { bearerAuth: [] }],
         querystring: MaterialListQuery,
-        response: {
-          200: Type.Ref(MaterialPage),
-          400: Type.Ref("ErrorEnvelope", { description: INVALID_TYPE_DESCRIPTION }),
-          ...errorResponses(503),
-        },
+        response: { 200: Type.Ref(MaterialPage), 400: errorResponse(INVALID_TYPE_DESCRIPTION) },
       },
     },
     async (request) => {
@@ -69,16 +65,15 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueSer
   app.get(
     "/:material_id",
     {
-      preHandler: app.optionalAuthenticate,
+      config: { auth: "optional" },
       schema: {
         tags: ["materials"],
         summary: "A material with related materials; counts a view",
         description:
           "Counts at most one view per viewer (user, else client address) per 10 minutes. " +
           "`view_count` is written in batches and may lag by a few seconds.",
-        security: [{}, { bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 200: Type.Ref(MaterialDetail), ...errorResponses(400, 404, 503) },
+        response: { 200: Type.Ref(MaterialDetail), 404: MATERIAL_NOT_FOUND },
       },
     },
     async (request) => catalogue.detail(request.params.material_id, viewerOf(request)),
@@ -87,17 +82,16 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueSer
   app.delete(
     "/:material_id",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["materials"],
         summary: "Withdraw (soft-delete) your own material",
-        security: [{ bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 204: Type.Null({ description: "Deleted" }), ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 204: Type.Null({ description: "Deleted" }), 404: MATERIAL_NOT_FOUND },
       },
     },
     async (request, reply) => {
-      await catalogue.remove(request.params.material_id, request.user.id);
+      await catalogue.remove(request.params.material_id, request.requireUser().id);
       return reply.status(204).send(null);
     },
   );
@@ -105,15 +99,14 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueSer
   app.post(
     "/:material_id/like",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["materials"],
         summary: "Like the material, or unlike it if you already do",
-        security: [{ bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 200: Type.Ref(LikeToggle), ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: Type.Ref(LikeToggle), 404: MATERIAL_NOT_FOUND },
       },
     },
-    async (request) => catalogue.toggleLike(request.params.material_id, request.user.id),
+    async (request) => catalogue.toggleLike(request.params.material_id, request.requireUser().id),
   );
 };

@@ -4,9 +4,9 @@ import { Type } from "@sinclair/typebox";
 import { Server as TusServer } from "@tus/server";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { NodeRequest, sendNodeResponse } from "srvx/node";
-import { AppError, validationError } from "../errors/app-error";
+import { AppError, deferredLengthRefused, uploadFailed } from "../errors/app-error";
 import { toEnvelope } from "../plugins/error-handler";
-import { errorResponses } from "../schemas/common";
+import { errorResponse } from "../schemas/route-responses";
 import type { ResumableUploads } from "../services/resumable";
 import { fromTusError, isTusProtocolError } from "../services/resumable/tus-errors";
 
@@ -101,7 +101,7 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
       if (!appError || appError.statusCode >= 500) {
         app.log.error({ err: error, url: req.url }, "resumable upload request failed");
       }
-      const { status, body } = toEnvelope(appError ?? new AppError(500, "UPLOAD_FAILED", "Upload failed"));
+      const { status, body } = toEnvelope(appError ?? uploadFailed(error));
       return { status_code: status, body: JSON.stringify(body) };
     },
   });
@@ -112,55 +112,59 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
   });
 
   const handOver = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    senders.set(request.raw, request.user.id);
+    senders.set(request.raw, request.requireUser().id);
     reply.hijack();
     const response = await store.handle(() => tus.handleWeb(new NodeRequest({ req: request.raw, res: reply.raw })));
     await sendNodeResponse(reply.raw, await asEnvelope(response));
   };
 
-  const security = [{ bearerAuth: [] }];
   app.post(
     "",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["upload"],
         summary: "Create a resumable (tus) upload",
         description: TUS_DESCRIPTION,
-        security,
         response: {
           201: Type.Null({ description: "Created; `Location` is the upload's URL" }),
-          ...errorResponses(400, 401, 403, 412, 413, 415, 429, 500),
+          400: errorResponse("`VALIDATION_ERROR`: bad `Upload-Metadata` or `Upload-Length`, or `Upload-Defer-Length`"),
+          412: errorResponse("`VALIDATION_ERROR`: no `Tus-Resumable: 1.0.0`"),
+          413: errorResponse("`FILE_TOO_LARGE`: `Upload-Length` over the type's limit"),
+          415: errorResponse(
+            "`UNSUPPORTED_FILE_TYPE`: the file name's type is not accepted, or sent bytes are not of it",
+          ),
+          429: errorResponse("`TOO_MANY_UPLOADS`: too many unfinished uploads (or `RATE_LIMIT_EXCEEDED`)"),
+          500: errorResponse("`UPLOAD_FAILED`: storage or the database failed"),
         },
       },
     },
     async (request, reply) => {
-      if (request.headers["upload-defer-length"] !== undefined) {
-        throw validationError([{ field: "Upload-Defer-Length", reason: "is not supported: send Upload-Length" }]);
-      }
+      if (request.headers["upload-defer-length"] !== undefined) throw deferredLengthRefused();
       await handOver(request, reply);
     },
   );
 
-  const ownUpload = async (request: { params: { id: string }; user: { id: number } }) =>
-    service.assertOwner(request.params.id, request.user.id);
+  const UPLOAD_NOT_FOUND = errorResponse("`NOT_FOUND`: no such unfinished upload of yours");
 
   app.head(
     "/:id",
     {
-      preHandler: app.authenticate,
       // @fastify/swagger leaves HEAD routes out unless asked: this one is the tus offset probe.
-      config: { swagger: { exposeHeadRoute: true } },
+      config: { auth: "user", swagger: { exposeHeadRoute: true } },
       schema: {
         tags: ["upload"],
         summary: "Offset of a resumable upload (`Upload-Offset`, `Upload-Length`)",
-        security,
         params: UploadIdParams,
-        response: { 200: Type.Null(), ...errorResponses(401, 404, 410) },
+        response: {
+          200: Type.Null(),
+          404: UPLOAD_NOT_FOUND,
+          410: errorResponse("`UPLOAD_EXPIRED`: past `Upload-Expires`"),
+        },
       },
     },
     async (request, reply) => {
-      await ownUpload(request);
+      await service.assertOwner(request.params.id, request.requireUser().id);
       await handOver(request, reply);
     },
   );
@@ -168,21 +172,27 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
   app.patch(
     "/:id",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["upload"],
         summary: "Append bytes to a resumable upload at `Upload-Offset`",
-        security,
         params: UploadIdParams,
         consumes: ["application/offset+octet-stream"],
         response: {
           204: Type.Null({ description: "Stored; `Upload-Offset` is the new offset, `X-Material-Id` once complete" }),
-          ...errorResponses(400, 401, 403, 404, 409, 410, 413, 415, 500),
+          404: UPLOAD_NOT_FOUND,
+          409: errorResponse("`UPLOAD_OFFSET_CONFLICT`: `Upload-Offset` is not the stored offset"),
+          410: errorResponse("`UPLOAD_EXPIRED`: past `Upload-Expires`"),
+          413: errorResponse("`FILE_TOO_LARGE`: more bytes than `Upload-Length`"),
+          415: errorResponse(
+            "`UNSUPPORTED_FILE_TYPE`: the first bytes are not of the declared type; the upload is gone",
+          ),
+          500: errorResponse("`UPLOAD_FAILED`: storage or the database failed; the stored offset stays valid"),
         },
       },
     },
     async (request, reply) => {
-      await ownUpload(request);
+      await service.assertOwner(request.params.id, request.requireUser().id);
       await handOver(request, reply);
     },
   );
@@ -190,17 +200,16 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
   app.delete(
     "/:id",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["upload"],
         summary: "Terminate a resumable upload: its parts and its material row go",
-        security,
         params: UploadIdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 404, 500) },
+        response: { 204: Type.Null(), 404: UPLOAD_NOT_FOUND },
       },
     },
     async (request, reply) => {
-      await ownUpload(request);
+      await service.assertOwner(request.params.id, request.requireUser().id);
       await handOver(request, reply);
     },
   );

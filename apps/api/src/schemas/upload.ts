@@ -1,7 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { MaterialStatusSchema, ThumbnailStatusSchema } from "./enums";
 
-const MaterialStatus = Type.Union([Type.Literal("processing"), Type.Literal("active"), Type.Literal("hidden")]);
-const ThumbnailStatus = Type.Union([Type.Literal("pending"), Type.Literal("completed"), Type.Literal("failed")]);
 const ThumbnailPath = Type.Union([Type.String(), Type.Null()], {
   description: "The generated thumbnail, or the type's placeholder image once generation failed",
   examples: ["thumbnails/1/1.jpg"],
@@ -11,7 +10,7 @@ const HasThumbnail = Type.Boolean({ description: "Whether a thumbnail of this ma
 export const UploadStatusResponse = Type.Object(
   {
     material_id: Type.Integer(),
-    status: MaterialStatus,
+    status: MaterialStatusSchema,
     progress: Type.Integer({
       description:
         "Resumable uploads in progress: the share of bytes received (0-99); other uploads: 50 while processing; 100 once active or hidden",
@@ -28,7 +27,7 @@ export type UploadStatusResponse = Static<typeof UploadStatusResponse>;
 export const ThumbnailStatusResponse = Type.Object(
   {
     material_id: Type.Integer(),
-    thumbnail_status: ThumbnailStatus,
+    thumbnail_status: ThumbnailStatusSchema,
     thumbnail_path: ThumbnailPath,
     has_thumbnail: HasThumbnail,
   },

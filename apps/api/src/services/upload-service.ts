@@ -6,7 +6,17 @@ import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
 import type { FastifyBaseLogger } from "fastify";
 import type { ServiceDependencies } from "../dependencies";
-import { AppError, forbidden, notFound, validationError } from "../errors/app-error";
+import {
+  AppError,
+  alreadyDeleted,
+  fileTooLarge,
+  forbidden,
+  invalidStatus,
+  materialNotFound,
+  unsupportedFileType,
+  uploadFailed,
+  validationError,
+} from "../errors/app-error";
 import { type Material, toMaterialResponse } from "../schemas/material";
 import type { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
 import { detectUploadFormat, SNIFF_BYTES, type UploadFormat } from "./file-type";
@@ -63,9 +73,6 @@ interface StoredFile {
 
 type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail">;
 type BytesStoredListener = (bytes: number) => void;
-
-const uploadFailed = (cause: unknown) => new AppError(500, "UPLOAD_FAILED", "Upload failed", {}, { cause });
-const materialNotFound = () => notFound("Material not found");
 
 /**
  * Streamed uploads into object storage, their status, and their deletion.
@@ -161,7 +168,7 @@ export class UploadService {
     if (state.uploaderId !== userId) throw forbidden("Only the uploader can delete this material");
     if (state.status === "hidden") throw alreadyDeleted();
     if (state.status === "processing") {
-      throw new AppError(400, "INVALID_STATUS", "The upload is still in progress", { status: state.status });
+      throw invalidStatus("The upload is still in progress", { status: state.status });
     }
     const keys = [state.filePath, thumbnailKey(state.uploaderId, state.id), state.thumbnailPath].filter(
       (key): key is string => key !== null && !isPlaceholderKey(key),
@@ -193,9 +200,7 @@ export class UploadService {
     try {
       const format = detectUploadFormat(part.filename, head);
       if (!format) {
-        throw new AppError(415, "UNSUPPORTED_FILE_TYPE", "Only mp4 and webm videos and pdf documents are accepted", {
-          filename: part.filename,
-        });
+        throw unsupportedFileType(part.filename);
       }
       row = await this.#createRow(uploaderId, part.filename, format, form);
       const counter = new ByteCounter({ maxBytes: format.maxBytes, createLimitError: () => fileTooLarge(format) });
@@ -298,13 +303,6 @@ export class UploadService {
     }
   }
 }
-
-const alreadyDeleted = () => new AppError(400, "ALREADY_DELETED", "Material is already deleted");
-
-const fileTooLarge = (format: UploadFormat) =>
-  new AppError(413, "FILE_TOO_LARGE", `A ${format.name} file may be at most ${format.maxBytes} bytes`, {
-    max_bytes: format.maxBytes,
-  });
 
 /** A resumable upload in progress reports the share of its bytes received (never 100 before it is active). */
 function progressOf(state: UploadState): { progress: number; message: string } {

@@ -3,7 +3,14 @@ import type { ResumableUploadsRepository } from "@learning-hub/db/repositories/r
 import { type ObjectStorage, resumableTailKey } from "@learning-hub/storage";
 import type { Upload } from "@tus/utils";
 import type { FastifyBaseLogger } from "fastify";
-import { AppError, type FieldProblem, notFound, validationError } from "../../errors/app-error";
+import {
+  type FieldProblem,
+  fileTooLarge,
+  resumableUploadNotFound,
+  tooManyUnfinishedUploads,
+  unsupportedFileType,
+  validationError,
+} from "../../errors/app-error";
 import type { Material } from "../../schemas/material";
 import { detectUploadFormat, extensionOf, SNIFF_BYTES, UPLOAD_FORMATS, type UploadFormat } from "../file-type";
 import { TITLE_MAX_CHARACTERS } from "../upload-form";
@@ -19,7 +26,6 @@ const MAX_DESCRIPTION_BYTES = 64 * 1024;
 const FILENAME_MAX_CHARACTERS = 255;
 
 const characters = (text: string): number => [...text].length;
-const uploadNotFound = () => notFound("Upload not found");
 
 /**
  * The rules of `POST /upload` for tus uploads, and their material rows: a
@@ -43,12 +49,7 @@ export class ResumableUploadService {
   async create(userId: number, upload: Upload): Promise<void> {
     const { filename, title, description, format } = this.#validateCreation(upload);
     if ((await this.uploads.countByUser(userId)) >= this.rules.maxUnfinishedPerUser) {
-      throw new AppError(
-        429,
-        "TOO_MANY_UPLOADS",
-        `At most ${this.rules.maxUnfinishedPerUser} resumable uploads may be unfinished at once`,
-        { max_unfinished: this.rules.maxUnfinishedPerUser },
-      );
+      throw tooManyUnfinishedUploads(this.rules.maxUnfinishedPerUser);
     }
     const row = await this.uploadService.createProcessingRow(userId, filename, format, { title, description });
     let multipartUploadId: string | undefined;
@@ -80,24 +81,20 @@ export class ResumableUploadService {
   /** 404 unless `id` is an unfinished upload of `userId`: others' uploads are not even said to exist. */
   async assertOwner(id: string, userId: number): Promise<void> {
     const row = await this.uploads.find(id);
-    if (!row || row.userId !== userId) throw uploadNotFound();
+    if (!row || row.userId !== userId) throw resumableUploadNotFound();
   }
 
   /** The store's check of the leading bytes: they must be of the type the file name declared. */
   checkHead(upload: ResumableUploadRow, head: Buffer): void {
     const filename = upload.metadata.filename ?? "";
     const format = detectUploadFormat(filename, head);
-    if (!format || format.contentType !== upload.contentType) {
-      throw new AppError(415, "UNSUPPORTED_FILE_TYPE", "Only mp4 and webm videos and pdf documents are accepted", {
-        filename,
-      });
-    }
+    if (!format || format.contentType !== upload.contentType) throw unsupportedFileType(filename);
   }
 
   /** The object is complete: the material becomes `active` and its thumbnail is enqueued; the state goes. */
   async finish(id: string): Promise<Material> {
     const row = await this.uploads.find(id);
-    if (!row) throw uploadNotFound();
+    if (!row) throw resumableUploadNotFound();
     const material = await this.uploadService.activateStored(row.materialId, {
       title: (row.metadata.title ?? "").trim(),
       description: row.metadata.description || null,
@@ -113,7 +110,7 @@ export class ResumableUploadService {
   /** Removes the parts, the tail, the object if it was completed, and the rows (the state goes with the material). */
   async terminate(id: string): Promise<void> {
     const row = await this.uploads.find(id);
-    if (!row) throw uploadNotFound();
+    if (!row) throw resumableUploadNotFound();
     const etags = row.partEtags.map((etag, index) => ({ part: index + 1, etag }));
     await this.storage.discardMultipart(row.filePath, row.multipartUploadId, etags);
     await this.storage.removeMany([resumableTailKey(id), row.filePath]);
@@ -144,16 +141,8 @@ export class ResumableUploadService {
     }
     if (problems.length > 0) throw validationError(problems);
     const format = formatOfName(filename);
-    if (!format) {
-      throw new AppError(415, "UNSUPPORTED_FILE_TYPE", "Only mp4 and webm videos and pdf documents are accepted", {
-        filename,
-      });
-    }
-    if ((upload.size ?? 0) > format.maxBytes) {
-      throw new AppError(413, "FILE_TOO_LARGE", `A ${format.name} file may be at most ${format.maxBytes} bytes`, {
-        max_bytes: format.maxBytes,
-      });
-    }
+    if (!format) throw unsupportedFileType(filename);
+    if ((upload.size ?? 0) > format.maxBytes) throw fileTooLarge(format);
     return { filename, title, description, format };
   }
 }
