@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PartQueue } from "../../src/services/resumable/part-queue";
+import { PartBufferPool, PartQueue } from "../../src/services/resumable/part-queue";
 import { fromTusError, isTusProtocolError } from "../../src/services/resumable/tus-errors";
 
 const deferred = <T>() => {
@@ -22,7 +22,7 @@ describe("PartQueue", () => {
         return d.promise;
       },
       2,
-      4,
+      new PartBufferPool(4, 3),
     );
     const recorded: number[] = [];
     const record = async ({ part }: { part: number }) => {
@@ -54,7 +54,7 @@ describe("PartQueue", () => {
         return { part, etag: `e${part}` };
       },
       3,
-      1,
+      new PartBufferPool(1, 3),
     );
     const recorded: number[] = [];
     const record = async ({ part }: { part: number }) => {
@@ -67,6 +67,20 @@ describe("PartQueue", () => {
     expect(recorded).toEqual([1]);
     expect(() => queue.throwIfFailed()).toThrow("storage down");
     await expect(queue.send(4, Buffer.alloc(1), record)).rejects.toThrow("storage down");
+  });
+});
+
+describe("PartBufferPool", () => {
+  it("hands back released part buffers, keeps at most its capacity, ignores other sizes", () => {
+    const pool = new PartBufferPool(8, 1);
+    const first = pool.acquire();
+    const second = pool.acquire();
+    expect(first).not.toBe(second);
+    pool.release(first);
+    pool.release(second); // over capacity: dropped
+    pool.release(Buffer.alloc(3)); // not a part buffer
+    expect(pool.acquire()).toBe(first);
+    expect(pool.acquire()).not.toBe(second);
   });
 });
 

@@ -4,7 +4,7 @@ import type { ResumableUploadRow } from "@learning-hub/db";
 import type { ResumableUploadsRepository } from "@learning-hub/db/repositories/resumable-uploads";
 import { type ObjectStorage, resumableTailKey, type UploadedPart } from "@learning-hub/storage";
 import { DataStore, ERRORS, Upload } from "@tus/utils";
-import { PartQueue } from "./part-queue";
+import { PartBufferPool, PartQueue } from "./part-queue";
 
 export interface TusStoreTuning {
   /** Size of the S3 parts; at least 5 MiB. Memory per PATCH is about `partSizeBytes * (maxPartsInFlight + 1)`. */
@@ -44,6 +44,7 @@ export class ObjectStorageTusStore extends DataStore {
    * pipeline as "aborted", so the route asks here for the real reason (see `handle`).
    */
   readonly #requests = new AsyncLocalStorage<{ refusal?: unknown }>();
+  readonly #buffers: PartBufferPool;
 
   constructor(
     private readonly storage: ObjectStorage,
@@ -54,6 +55,8 @@ export class ObjectStorageTusStore extends DataStore {
   ) {
     super();
     this.extensions = ["creation", "creation-with-upload", "termination", "expiration"];
+    // Enough for one PATCH's window and the part being filled; more PATCHes at once allocate (and drop) their own.
+    this.#buffers = new PartBufferPool(tuning.partSizeBytes, tuning.maxPartsInFlight + 1);
   }
 
   /** The service has created the state row in the creation hook; this only confirms it. */
@@ -127,7 +130,7 @@ export class ObjectStorageTusStore extends DataStore {
     const parts = new PartQueue(
       (partNumber, body) => this.storage.putPart(row.filePath, row.multipartUploadId, partNumber, body),
       this.tuning.maxPartsInFlight,
-      this.tuning.partSizeBytes,
+      this.#buffers,
     );
     const state = new WriteState(row, this.uploads);
     const head = new HeadCollector(row.typeChecked ? 0 : Math.min(this.hooks.headBytes, row.size));
@@ -145,9 +148,7 @@ export class ObjectStorageTusStore extends DataStore {
     };
     const sendFullParts = async () => {
       while (state.typeChecked && parts.pending.bytes >= this.tuning.partSizeBytes) {
-        await parts.send(state.nextPartNumber(), parts.takePart(this.tuning.partSizeBytes), (uploaded) =>
-          state.recordPart(uploaded),
-        );
+        await parts.send(state.nextPartNumber(), parts.takePart(), (uploaded) => state.recordPart(uploaded));
       }
     };
 

@@ -10,13 +10,30 @@ type RecordPart = (uploaded: UploadedPart & { bytes: number }) => Promise<void>;
  * failure is kept and stops the recording of later parts; it surfaces through
  * `throwIfFailed`.
  */
+/**
+ * Buffers of stored full-size parts, filled again by the next parts (of any PATCH of the process): a long upload
+ * reuses a few buffers instead of leaving hundreds of MiB of spent ones for V8 to collect late, which shows as
+ * RSS growing with the file. Keeps at most `capacity` idle buffers.
+ */
+export class PartBufferPool {
+  readonly #idle: Buffer[] = [];
+
+  constructor(
+    readonly partSize: number,
+    private readonly capacity: number,
+  ) {}
+
+  acquire(): Buffer {
+    return this.#idle.pop() ?? Buffer.allocUnsafeSlow(this.partSize);
+  }
+
+  release(buffer: Buffer): void {
+    if (buffer.length === this.partSize && this.#idle.length < this.capacity) this.#idle.push(buffer);
+  }
+}
+
 export class PartQueue {
   readonly pending = new PartBuffer();
-  /**
-   * Buffers of stored full-size parts, filled again by `takePart`: a long upload reuses a few buffers instead of
-   * leaving hundreds of MiB of spent ones for V8 to collect late (which showed as RSS growing with the file).
-   */
-  readonly #spare: Buffer[] = [];
   readonly #inFlight = new Set<Promise<void>>();
   #recorded: Promise<void> = Promise.resolve();
   #failure: unknown;
@@ -25,13 +42,12 @@ export class PartQueue {
   constructor(
     private readonly put: PutPart,
     private readonly maxInFlight: number,
-    private readonly partSize: number,
+    private readonly buffers: PartBufferPool,
   ) {}
 
-  /** The next `size` bytes of `pending` (fewer if it holds less), in a reused buffer when it is a full part. */
-  takePart(size: number): Buffer {
-    if (size !== this.partSize || this.pending.bytes < size) return this.pending.take(size);
-    return this.pending.takeInto(this.#spare.pop() ?? Buffer.allocUnsafeSlow(size));
+  /** The next full part of `pending` in a pooled buffer; call only when `pending` holds a part. */
+  takePart(): Buffer {
+    return this.pending.takeInto(this.buffers.acquire());
   }
 
   async send(partNumber: number, body: Buffer, record: RecordPart): Promise<void> {
@@ -43,7 +59,7 @@ export class PartQueue {
     const settled = stored.then(
       () => {
         // Only a stored part's buffer is surely no longer read by the storage client.
-        if (body.length === this.partSize && this.#spare.length <= this.maxInFlight) this.#spare.push(body);
+        this.buffers.release(body);
       },
       () => {},
     );
