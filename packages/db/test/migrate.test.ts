@@ -36,6 +36,8 @@ describe("runMigrations", () => {
         "auth_sessions",
         "likes",
         "materials",
+        "resumable_upload_locks",
+        "resumable_uploads",
         "scheduled_jobs",
         "users",
       ]);
