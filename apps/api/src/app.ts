@@ -12,9 +12,11 @@ import { rateLimitPlugin } from "./plugins/rate-limit";
 import { routePolicyPlugin } from "./plugins/route-policy";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { captionRoutes } from "./routes/captions";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
 import { RESUMABLE_UPLOAD_PATH, resumableUploadRoutes } from "./routes/resumable-upload";
+import { searchRoutes } from "./routes/search";
 import { uploadRoutes } from "./routes/upload";
 import { registerSharedSchemas } from "./schemas";
 import { createServices } from "./services";
@@ -59,6 +61,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });
   app.addHook("onClose", () => services.catalogue.close());
   await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
+  // Search and captions (issue 13).
+  await app.register(searchRoutes, { prefix: "/api/v1/search", search: services.search });
+  await app.register(captionRoutes, { prefix: "/api/v1/materials", captions: services.captions });
   // --- resumable (tus) uploads
   await app.register(resumableUploadRoutes, {
     prefix: RESUMABLE_UPLOAD_PATH,

@@ -14,6 +14,8 @@ describe("assertHandlersComplete", () => {
     cleanup: async () => null,
     cleanup_stale_records: async () => null,
     sweep_pending_thumbnails: async () => null,
+    extract_text: async () => null,
+    backfill_text_index: async () => null,
   };
 
   it("accepts exactly one handler per job name", () => {
@@ -67,6 +69,8 @@ describe("startWorkers", () => {
     cleanup: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     cleanup_stale_records: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
+    extract_text: async () => ({ outcome: "completed" }),
+    backfill_text_index: async () => ({ indexed: 0, enqueued: 0 }),
   };
 
   beforeAll(async () => {

@@ -1,8 +1,10 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { JobActionResult } from "./admin";
+import { captionSchemas } from "./caption";
 import { ErrorEnvelope } from "./common";
 import { materialSchemas } from "./material";
+import { searchSchemas } from "./search";
 import { uploadSchemas } from "./upload";
 import { UserProfile } from "./user";
 
@@ -17,6 +19,9 @@ export const sharedSchemas: readonly TSchema[] = [
   JobActionResult,
   ...materialSchemas,
   ...uploadSchemas,
+  // Search and captions (issue 13).
+  ...searchSchemas,
+  ...captionSchemas,
 ];
 
 export function registerSharedSchemas(app: FastifyInstance): void {
