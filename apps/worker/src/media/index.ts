@@ -1,4 +1,4 @@
-export { hasCjkFontFallback } from "./cjk-fonts";
+export { CJK_FONT_LOCATIONS, hasCjkFontFallback, registerCjkFont } from "./cjk-fonts";
 export { type FfmpegBinaries, type LocateFfmpegOptions, locateFfmpeg } from "./ffmpeg-binary";
 export { type DecodedImage, decodeImage, isCompleteJpeg, readImageSize } from "./jpeg";
 export { MediaError, type MediaErrorCode } from "./media-error";
