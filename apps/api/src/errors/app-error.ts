@@ -4,7 +4,10 @@
  * plugins throw these; `toEnvelope` turns them into the contract's envelope.
  */
 
-/** Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405 included. */
+/**
+ * Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405 and SERVICE_UNAVAILABLE
+ * for 503 when a dependency other than PostgreSQL (Redis) is away or a request is not answered in time.
+ */
 export type ErrorCode =
   | "EMAIL_ALREADY_EXISTS"
   | "INVALID_TYPE"
@@ -26,6 +29,7 @@ export type ErrorCode =
   | "UPLOAD_FAILED"
   | "CLEANUP_FAILED"
   | "DATABASE_ERROR"
+  | "SERVICE_UNAVAILABLE"
   // Resumable (tus) uploads
   | "TOO_MANY_UPLOADS"
   | "UPLOAD_OFFSET_CONFLICT"
@@ -54,6 +58,10 @@ export interface FieldProblem {
 // 400: a parameter or field that parses but breaks a rule.
 export const validationError = (fields: FieldProblem[], message = "Request validation failed") =>
   new AppError(400, "VALIDATION_ERROR", message, { fields });
+export const commonPassword = (refused: number) =>
+  validationError([
+    { field: "password", reason: `is one of the ${refused} most common passwords; choose one that is harder to guess` },
+  ]);
 export const invalidMaterialType = () =>
   new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
     fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
@@ -135,6 +143,22 @@ export const rateLimitExceeded = (after: string, retryAfterSeconds: number) =>
 /** A 429 raised without the rate-limit plugin's context. */
 export const tooManyRequests = () => new AppError(429, "RATE_LIMIT_EXCEEDED", "Too many requests, slow down");
 
+// Refused before any route runs (router, HTTP parser, Expect, CORS preflight); none echoes the URL.
+export const invalidUrl = () => new AppError(400, "VALIDATION_ERROR", "The request path is not a valid URL");
+export const pathParameterTooLong = () =>
+  new AppError(414, "VALIDATION_ERROR", "A path parameter of the request is too long");
+export const urlTooLong = () => new AppError(414, "VALIDATION_ERROR", "Request URL is too long");
+export const headersTooLarge = () => new AppError(431, "VALIDATION_ERROR", "Request headers are too large");
+export const requestTooSlow = () => new AppError(408, "VALIDATION_ERROR", "The request took too long to arrive");
+export const malformedRequest = () => new AppError(400, "VALIDATION_ERROR", "Malformed HTTP request");
+export const unsupportedExpectation = () =>
+  new AppError(417, "VALIDATION_ERROR", "Only `Expect: 100-continue` is supported");
+export const notAPreflight = (missingHeaders: string[]) =>
+  validationError(
+    missingHeaders.map((header) => ({ field: header, reason: "header is required in a CORS preflight" })),
+    "OPTIONS is only answered as a CORS preflight",
+  );
+
 // 500 / 503.
 export const internalError = (cause?: unknown) =>
   new AppError(500, "INTERNAL_ERROR", "Internal server error", {}, { cause });
@@ -147,6 +171,18 @@ export const notReady = (checks: Record<string, string>, down: readonly string[]
   down.includes("database")
     ? new AppError(503, "DATABASE_ERROR", "Not ready: the database is unavailable", { checks }, { cause })
     : new AppError(503, "INTERNAL_ERROR", `Not ready: ${down.join(" and ")} unavailable`, { checks }, { cause });
+/** A dependency other than PostgreSQL is down or did not answer in time; `details.dependency` names it. */
+export const dependencyUnavailable = (dependency: "redis", cause?: unknown) =>
+  new AppError(
+    503,
+    "SERVICE_UNAVAILABLE",
+    `Service unavailable: ${dependency} does not answer`,
+    { dependency },
+    { cause },
+  );
+/** The request was not answered within `HANDLER_TIMEOUT_MS`: something it waits for hangs. */
+export const handlerTimedOut = (cause?: unknown) =>
+  new AppError(503, "SERVICE_UNAVAILABLE", "The request was not answered in time; try again later", {}, { cause });
 
 // Search and captions (issue 13).
 export const invalidSearchQuery = (field: string, maxLength: number) =>

@@ -13,7 +13,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
   app.get(
     "/health",
     {
-      config: { auth: "public", database: false },
+      config: { auth: "public" },
       schema: { tags: ["health"], summary: "Liveness", response: { 200: Liveness } },
     },
     async () => health.liveness(),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { notMultipart } from "../errors/app-error";
 import { multipartBodyError } from "../errors/request-body";
+import { UPLOAD_HANDLER_TIMEOUT_MS } from "../http-timeouts";
 import { multipartPlugin } from "../plugins/multipart";
 import { MaterialIdParams } from "../schemas/common";
 import { Material } from "../schemas/material";
@@ -30,6 +31,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ upload: UploadService }> 
     "",
     {
       config: { auth: "user" },
+      handlerTimeout: UPLOAD_HANDLER_TIMEOUT_MS,
       schema: {
         tags: ["upload"],
         summary: "Upload a video or PDF as a new material",
@@ -40,7 +42,9 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ upload: UploadService }> 
           400: errorResponse("`VALIDATION_ERROR`: a missing or invalid field, or more than one file"),
           413: errorResponse("`FILE_TOO_LARGE`: the file passed its type's size limit"),
           415: errorResponse("`UNSUPPORTED_FILE_TYPE`: not an mp4, webm or pdf, or the extension does not match"),
-          500: errorResponse("`UPLOAD_FAILED`: storage or the database failed; nothing is left behind"),
+          500: errorResponse(
+            "`UPLOAD_FAILED`: storage failed or did not answer (within about twice `STORAGE_TIMEOUT_MS`); nothing is left behind",
+          ),
         },
       },
     },

@@ -3,6 +3,7 @@ import type { CatalogueMaterial, RelatedMaterial as RelatedMaterialRow } from "@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { Timestamp, toTimestamp } from "./common";
 import { MaterialStatusSchema, MaterialTypeSchema, ThumbnailStatusSchema } from "./enums";
+import { SINGLE_LINE_TEXT_PATTERN } from "./text";
 
 /*
  * Nullable values are written as OpenAPI 3.0 spells them (`nullable: true`)
@@ -101,6 +102,7 @@ export const MaterialListQuery = Type.Object({
   q: Type.Optional(
     Type.String({
       maxLength: 1000,
+      pattern: SINGLE_LINE_TEXT_PATTERN,
       description:
         "Only materials matching this search (as `GET /search`, 1-200 characters after trimming), in the list's order",
     }),

@@ -24,20 +24,22 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 export const errorResponse = (description: string): TSchema => Type.Ref(ErrorEnvelope, { description });
 
 /**
- * The error responses a route can give whatever it does: 500 always; 400 when
- * it validates params, query or body; 422 when it takes a body; 401/403 when
- * guarded; 429 unless rate limiting is off for it; 503 unless it never reads
- * the database. A route's own entries (with their descriptions) win.
+ * The error responses a route can give whatever it does: 500 always; 503
+ * always (`DATABASE_ERROR`, or `SERVICE_UNAVAILABLE` when it is not answered
+ * within `HANDLER_TIMEOUT_MS`); 400 when it validates params, query or body;
+ * 414 when it has path parameters (one over the router's length limit); 422
+ * when it takes a body; 401/403 when guarded; 429 unless rate limiting is off
+ * for it. A route's own entries (with their descriptions) win.
  */
 export function commonErrorResponses(route: RouteOptions, auth: RouteAuth): Record<number, TSchema> {
   const schema = route.schema ?? {};
   const methods = toMethods(route.method);
-  const statuses = [500];
+  const statuses = [500, 503];
   if (schema.params || schema.querystring || schema.body) statuses.push(400);
+  if (route.url.includes(":")) statuses.push(414);
   if (methods.some((method) => BODY_METHODS.has(method))) statuses.push(422);
   if (auth === "user" || auth === "admin") statuses.push(401, 403);
   if (route.config?.rateLimit !== false) statuses.push(429);
-  if (route.config?.database !== false) statuses.push(503);
   return Object.fromEntries(statuses.map((status) => [status, Type.Ref(ErrorEnvelope)]));
 }
 

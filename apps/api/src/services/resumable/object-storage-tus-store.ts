@@ -15,7 +15,7 @@ export interface TusStoreTuning {
 /** What the store needs from the upload rules, so it stays about bytes. */
 export interface TusStoreHooks {
   /** Throws (an AppError) when the file's leading bytes are not what the upload declared. */
-  checkHead(upload: ResumableUploadRow, head: Buffer): void;
+  checkHead(upload: ResumableUploadRow, head: Buffer): Promise<void>;
   /** How many leading bytes `checkHead` wants. */
   headBytes: number;
   /** Removes everything of an upload: its parts, its tail, its rows. */
@@ -137,10 +137,10 @@ export class ObjectStorageTusStore extends DataStore {
     parts.pending.push(tail);
     head.add(tail);
 
-    const checkHead = () => {
+    const checkHead = async () => {
       if (state.typeChecked || !head.complete) return;
       try {
-        this.hooks.checkHead(row, head.bytes);
+        await this.hooks.checkHead(row, head.bytes);
       } catch (reason) {
         throw new RefusedContent(reason);
       }
@@ -160,10 +160,10 @@ export class ObjectStorageTusStore extends DataStore {
         received += buffer.length;
         parts.pending.push(buffer);
         head.add(buffer);
-        checkHead();
+        await checkHead();
         await sendFullParts();
       }
-      checkHead();
+      await checkHead();
     } finally {
       // No part request outlives the PATCH, whatever happened to its body.
       await parts.drain();

@@ -85,9 +85,9 @@ export class ResumableUploadService {
   }
 
   /** The store's check of the leading bytes: they must be of the type the file name declared. */
-  checkHead(upload: ResumableUploadRow, head: Buffer): void {
+  async checkHead(upload: ResumableUploadRow, head: Buffer): Promise<void> {
     const filename = upload.metadata.filename ?? "";
-    const format = detectUploadFormat(filename, head);
+    const format = await detectUploadFormat(filename, head);
     if (!format || format.contentType !== upload.contentType) throw unsupportedFileType(filename);
   }
 
