@@ -18,6 +18,7 @@ import { authRoutes } from "./routes/auth";
 import { captionRoutes } from "./routes/captions";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
+import { RESUMABLE_UPLOAD_PATH, resumableUploadRoutes } from "./routes/resumable-upload";
 import { searchRoutes } from "./routes/search";
 import { uploadRoutes } from "./routes/upload";
 import { registerSharedSchemas } from "./schemas";
@@ -71,6 +72,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Search and captions (issue 13).
   await app.register(searchRoutes, { prefix: "/api/v1/search", search: services.search });
   await app.register(captionRoutes, { prefix: "/api/v1/materials", captions: services.captions });
+  // --- resumable (tus) uploads
+  await app.register(resumableUploadRoutes, {
+    prefix: RESUMABLE_UPLOAD_PATH,
+    resumable: services.resumable,
+    corsOrigins: deps.config.http.corsOrigins,
+  });
+  // --- end resumable uploads
   await app.register(authRoutes, { prefix: "/api/v1/auth", auth: services.auth, rateLimit: deps.config.rateLimit });
   await app.register(adminRoutes, {
     prefix: "/api/v1/admin",

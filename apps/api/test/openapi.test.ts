@@ -56,6 +56,11 @@ const EXPECTED_ROUTES = [
   "GET /api/v1/upload/status/{material_id}",
   "GET /api/v1/upload/thumbnail-status/{material_id}",
   "DELETE /api/v1/upload/{material_id}",
+  // resumable (tus) uploads
+  "POST /api/v1/upload/resumable",
+  "HEAD /api/v1/upload/resumable/{id}",
+  "PATCH /api/v1/upload/resumable/{id}",
+  "DELETE /api/v1/upload/resumable/{id}",
   "POST /api/v1/auth/register",
   "POST /api/v1/auth/login",
   "GET /api/v1/auth/me",

@@ -61,6 +61,7 @@ export interface Config {
     backfillBatch: number;
   };
   shutdownTimeoutSeconds: number;
+  resumableUploads: { maxUnfinishedPerUser: number; expirationMs: number };
 }
 
 export class ConfigError extends Error {
@@ -178,5 +179,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       backfillBatch: env.TEXT_BACKFILL_BATCH,
     },
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
+    resumableUploads: {
+      maxUnfinishedPerUser: env.RESUMABLE_MAX_UNFINISHED_PER_USER,
+      expirationMs: Math.round(env.RESUMABLE_EXPIRATION_HOURS * 3_600_000),
+    },
   };
 }

@@ -93,6 +93,11 @@ export const EnvSchema = Type.Object({
   /** Materials the backfill takes per run; the next run goes on with what is left. */
   TEXT_BACKFILL_BATCH: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
   // --- end search ---
+  // Resumable (tus) uploads
+  /** Unfinished resumable uploads one user may have at once. */
+  RESUMABLE_MAX_UNFINISHED_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** An unfinished resumable upload is removed (parts, row) this long after its creation. */
+  RESUMABLE_EXPIRATION_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24 }),
 });
 
 export type Env = Static<typeof EnvSchema>;

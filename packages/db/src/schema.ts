@@ -333,6 +333,53 @@ export type AuditActorSource = (typeof auditActorSource.enumValues)[number];
 export type QueueControlRow = typeof queueControls.$inferSelect;
 
 // --- end of run history and audit trail ---
+// --- Resumable (tus) uploads -------------------------------------------------------------------------------
+
+/**
+ * A tus upload not finished yet: what any API process needs to go on with it. Its material row stays
+ * `processing` meanwhile; bytes go straight into an S3 multipart upload (part n's ETag at index n-1 of
+ * `partEtags`), and bytes that did not fill a part wait in a tail object (`tailBytes` of them).
+ */
+export const resumableUploads = pgTable(
+  "resumable_uploads",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    multipartUploadId: text("multipart_upload_id").notNull(),
+    contentType: text("content_type").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    offset: bigint("offset", { mode: "number" }).notNull().default(0),
+    partEtags: text("part_etags").array().notNull().default(sql`'{}'::text[]`),
+    tailBytes: integer("tail_bytes").notNull().default(0),
+    /** Set once the leading bytes were read and matched the declared type. */
+    typeChecked: boolean("type_checked").notNull().default(false),
+    metadata: jsonb("metadata").$type<Record<string, string | null>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index("resumable_uploads_user_idx").on(t.userId),
+    uniqueIndex("resumable_uploads_material_key").on(t.materialId),
+    index("resumable_uploads_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/** Leases on tus uploads (also on ids not created yet), so one request at a time works on an upload, across processes. */
+export const resumableUploadLocks = pgTable("resumable_upload_locks", {
+  id: text("id").primaryKey(),
+  token: uuid("token").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
+
+export type ResumableUploadRow = typeof resumableUploads.$inferSelect;
+export type NewResumableUploadRow = typeof resumableUploads.$inferInsert;
+
+// --- end resumable uploads ---------------------------------------------------------------------------------
 
 export type UserRow = typeof users.$inferSelect;
 /** A material as the application reads it: the search vector is only ever used inside SQL. */

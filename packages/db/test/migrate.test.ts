@@ -31,6 +31,8 @@ describe("runMigrations", () => {
         "material_pages",
         "materials",
         "queue_controls",
+        "resumable_upload_locks",
+        "resumable_uploads",
         "scheduled_jobs",
         "users",
       ]);

@@ -9,6 +9,8 @@ export {
   PLACEHOLDERS_PREFIX,
   type PlaceholderType,
   placeholderKey,
+  RESUMABLE_PREFIX,
+  resumableTailKey,
   THUMBNAILS_PREFIX,
   thumbnailKey,
 } from "./layout";
@@ -28,4 +30,6 @@ export {
   type ObjectStorage,
   type RemoveManyResult,
 } from "./object-storage";
+export { PartBuffer } from "./part-buffer";
+export type { UploadedPart } from "./resumable-multipart";
 export { STORAGE_TIMEOUT_CODE } from "./timed-transport";

@@ -7,6 +7,7 @@ import { errorCode, isNotFoundCode, StorageError, toStorageError } from "./error
 import { type StorageLogger, silentLogger } from "./logger";
 import { type PutStreamOptions, type PutStreamResult, uploadStream } from "./multipart-upload";
 import { publicReadPolicy } from "./policy";
+import { completeMultipart, discardMultipart, putPart, startMultipart, type UploadedPart } from "./resumable-multipart";
 
 export interface ObjectStat {
   size: number;
@@ -34,6 +35,15 @@ export interface ObjectStorage {
   ensureBucket(): Promise<void>;
   putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult>;
   putBuffer(key: string, data: Buffer, contentType: string): Promise<void>;
+  /**
+   * Multipart calls for uploads whose parts arrive over time (resumable uploads); the caller keeps the upload id
+   * and the acknowledged parts. Parts but the last must be at least 5 MiB.
+   */
+  startMultipart(key: string, contentType: string): Promise<string>;
+  putPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<UploadedPart>;
+  completeMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
+  /** Frees the parts of an upload that will never complete, also on servers without AbortMultipartUpload. */
+  discardMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
   getStream(key: string): Promise<Readable>;
   getBuffer(key: string): Promise<Buffer>;
   /** `null` when the object does not exist. */
@@ -124,13 +134,33 @@ export class MinioObjectStorage implements ObjectStorage {
   }
 
   putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult> {
-    return uploadStream({ client: this.#client, bucket: this.bucket, key, logger: this.#logger }, source, options);
+    return uploadStream(this.#target(key), source, options);
   }
 
   async putBuffer(key: string, data: Buffer, contentType: string): Promise<void> {
     // minio's putObject turns buffers over 64 MiB into its own multipart upload, which starts
     // with ListMultipartUploads (unsupported by s3rver); ours does a single PUT below one part.
     await this.putStream(key, Readable.from([data]), { contentType });
+  }
+
+  startMultipart(key: string, contentType: string): Promise<string> {
+    return startMultipart(this.#target(key), contentType);
+  }
+
+  putPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<UploadedPart> {
+    return putPart(this.#target(key), uploadId, partNumber, body);
+  }
+
+  completeMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+    return completeMultipart(this.#target(key), uploadId, parts);
+  }
+
+  discardMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+    return discardMultipart(this.#target(key), uploadId, parts);
+  }
+
+  #target(key: string) {
+    return { client: this.#client, bucket: this.bucket, key, logger: this.#logger };
   }
 
   getStream(key: string): Promise<Readable> {

@@ -31,7 +31,11 @@ export type ErrorCode =
   | "UPLOAD_FAILED"
   | "CLEANUP_FAILED"
   | "DATABASE_ERROR"
-  | "SERVICE_UNAVAILABLE";
+  | "SERVICE_UNAVAILABLE"
+  // Resumable (tus) uploads
+  | "TOO_MANY_UPLOADS"
+  | "UPLOAD_OFFSET_CONFLICT"
+  | "UPLOAD_EXPIRED";
 
 /** An error meant for the client: status, code and message go into the envelope as they are. */
 export class AppError extends Error {
@@ -115,6 +119,30 @@ export const notMultipart = () => new AppError(422, "VALIDATION_ERROR", "Request
 
 /** Another 4xx raised by Fastify or a plugin, as a validation failure with the plugin's message. */
 export const clientError = (status: number, message: string) => new AppError(status, "VALIDATION_ERROR", message);
+
+// Resumable (tus) uploads.
+export const resumableUploadNotFound = () => notFound("Upload not found");
+export const tooManyUnfinishedUploads = (max: number) =>
+  new AppError(429, "TOO_MANY_UPLOADS", `At most ${max} resumable uploads may be unfinished at once`, {
+    max_unfinished: max,
+  });
+export const deferredLengthRefused = () =>
+  validationError([{ field: "Upload-Defer-Length", reason: "is not supported: send Upload-Length" }]);
+/** The tus server's own refusals (wrong offset, missing headers, expired...), status kept as the protocol wants it. */
+export const tusProtocolError = (status: number, message: string): AppError => {
+  if (status >= 500) return new AppError(500, "UPLOAD_FAILED", "Upload failed");
+  const code: ErrorCode =
+    status === 404
+      ? "NOT_FOUND"
+      : status === 409
+        ? "UPLOAD_OFFSET_CONFLICT"
+        : status === 410
+          ? "UPLOAD_EXPIRED"
+          : status === 413
+            ? "FILE_TOO_LARGE"
+            : "VALIDATION_ERROR";
+  return new AppError(status, code, message);
+};
 
 // 429.
 export const rateLimitExceeded = (after: string, retryAfterSeconds: number) =>

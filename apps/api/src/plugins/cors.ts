@@ -3,11 +3,13 @@ import type { Config } from "@learning-hub/config";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { notAPreflight } from "../errors/app-error";
+// Resumable uploads: what tus-js-client and Uppy send and read.
+import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from "../routes/resumable-upload";
 
 /** Every method a route of the API answers to. */
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 /** What a browser app sends beyond the CORS-safelisted request headers. */
-const ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-Id"];
+const ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-Id", ...TUS_REQUEST_HEADERS];
 /** Answer headers scripts on another origin may read. */
 const EXPOSED_HEADERS = [
   "X-Request-Id",
@@ -17,6 +19,7 @@ const EXPOSED_HEADERS = [
   "X-RateLimit-Reset",
   "Location",
   "Allow",
+  ...TUS_EXPOSED_HEADERS,
 ];
 /** Browsers cap it (Chrome at 2 hours); within that, one preflight per URL and method. */
 const PREFLIGHT_MAX_AGE_SECONDS = 7200;

@@ -11,7 +11,11 @@ export const UploadStatusResponse = Type.Object(
   {
     material_id: Type.Integer(),
     status: MaterialStatusSchema,
-    progress: Type.Integer({ description: "50 while processing, 100 once active or hidden", examples: [100] }),
+    progress: Type.Integer({
+      description:
+        "Resumable uploads in progress: the share of bytes received (0-99); other uploads: 50 while processing; 100 once active or hidden",
+      examples: [100],
+    }),
     message: Type.String({ examples: ["Upload complete and ready"] }),
     thumbnail_path: ThumbnailPath,
     has_thumbnail: HasThumbnail,

@@ -7,6 +7,7 @@ import { createCaptionService } from "./caption-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
 import { createQueueControlService } from "./queue-control-service";
+import { createResumableUploads } from "./resumable";
 import { createRunHistoryService } from "./run-history-service";
 import { createSchedulerService } from "./scheduler-service";
 import { createSearchService } from "./search-service";
@@ -17,6 +18,7 @@ import { createUploadService } from "./upload-service";
 export function createServices(deps: ServiceDependencies, jwt: JwtCodec) {
   const audit = createAuditService(deps);
   const runHistory = createRunHistoryService(deps);
+  const upload = createUploadService(deps);
   return {
     audit,
     runHistory,
@@ -27,7 +29,8 @@ export function createServices(deps: ServiceDependencies, jwt: JwtCodec) {
     adminCleanup: createAdminCleanupService(deps, audit),
     scheduler: createSchedulerService(deps, runHistory, audit),
     adminJobs: createAdminJobsService(deps, audit),
-    upload: createUploadService(deps),
+    upload,
+    resumable: createResumableUploads(deps, upload),
     // Search and captions (issue 13).
     search: createSearchService(deps),
     captions: createCaptionService(deps),

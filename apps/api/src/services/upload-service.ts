@@ -3,7 +3,7 @@ import type { MaterialRow, MaterialStatus } from "@learning-hub/db";
 import { CaptionsRepository } from "@learning-hub/db/repositories/captions";
 import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
 import { TextIndexRepository } from "@learning-hub/db/repositories/text-index";
-import { type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
+import { type UploadCompletion, type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
 import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
 import type { FastifyBaseLogger } from "fastify";
@@ -155,7 +155,7 @@ export class UploadService {
     return {
       material_id: state.id,
       status: state.status,
-      ...STATUS_PROGRESS[state.status],
+      ...progressOf(state),
       thumbnail_path: state.thumbnailPath,
       has_thumbnail: hasThumbnail(state),
     };
@@ -243,15 +243,19 @@ export class UploadService {
   }
 
   /** The `processing` row, at `materials/{user}/{time}_{name}` or, when that key is taken, a suffixed one. */
-  async #createRow(uploaderId: number, filename: string, format: UploadFormat, form: UploadForm): Promise<MaterialRow> {
+  async createProcessingRow(
+    uploaderId: number,
+    filename: string,
+    format: UploadFormat,
+    fields: { title: string; description: string | null },
+  ): Promise<MaterialRow> {
     const startedAt = this.now();
     const safeName = safeFileName(filename, format.name);
     for (let attempt = 0; attempt < KEY_ATTEMPTS; attempt++) {
       const row = await this.uploads.insertProcessing({
         uploaderId,
-        // The title may still be on its way (after the file); the safe name holds its place meanwhile.
-        title: form.title ?? safeName,
-        description: form.description,
+        title: fields.title,
+        description: fields.description,
         type: format.type,
         fileFormat: format.name,
         filePath: materialObjectKey(uploaderId, startedAt, safeName, attempt > 0),
@@ -261,14 +265,25 @@ export class UploadService {
     throw new Error(`No free object key for ${safeName} after ${KEY_ATTEMPTS} attempts`);
   }
 
-  async #complete(stored: StoredFile, form: UploadForm): Promise<Material> {
-    const row = await this.uploads.activate(stored.row.id, {
+  #createRow(uploaderId: number, filename: string, format: UploadFormat, form: UploadForm): Promise<MaterialRow> {
+    // The title may still be on its way (after the file); the safe name holds its place meanwhile.
+    const title = form.title ?? safeFileName(filename, format.name);
+    return this.createProcessingRow(uploaderId, filename, format, { title, description: form.description });
+  }
+
+  #complete(stored: StoredFile, form: UploadForm): Promise<Material> {
+    return this.activateStored(stored.row.id, {
       title: form.title ?? stored.row.title,
       description: form.description,
       fileSize: stored.size,
     });
-    if (!row) throw new Error(`Material ${stored.row.id} stopped being processing during its upload`);
-    for (const listener of this.#bytesStored) listener(stored.size);
+  }
+
+  /** A `processing` row whose object is stored in full becomes `active`; its thumbnail (and a PDF's text) is enqueued. */
+  async activateStored(materialId: number, completion: UploadCompletion): Promise<Material> {
+    const row = await this.uploads.activate(materialId, completion);
+    if (!row) throw new Error(`Material ${materialId} stopped being processing during its upload`);
+    for (const listener of this.#bytesStored) listener(completion.fileSize);
     await Promise.all([
       this.#enqueue(
         () => this.queues.enqueueThumbnail(row.id),
@@ -320,6 +335,16 @@ export class UploadService {
       this.logger.error({ err: record.reason, materialId: row.id }, "Could not remove the row of a failed upload");
     }
   }
+}
+
+/** A resumable upload in progress reports the share of its bytes received (never 100 before it is active). */
+function progressOf(state: UploadState): { progress: number; message: string } {
+  const { resumable } = state;
+  if (state.status !== "processing" || resumable === null) return STATUS_PROGRESS[state.status];
+  return {
+    progress: Math.min(99, Math.floor((resumable.offset / resumable.size) * 100)),
+    message: `Upload in progress: ${resumable.offset} of ${resumable.size} bytes received`,
+  };
 }
 
 /** A generated thumbnail exists; a failed one shows the type's placeholder, which is not the material's own. */

@@ -1,6 +1,12 @@
-import type { CleanupRepository, StaleUpload } from "@learning-hub/db/repositories/cleanup";
+import type { CleanupRepository, ExpiredResumableUpload, StaleUpload } from "@learning-hub/db/repositories/cleanup";
 import type { CleanupOutcome, CleanupParams } from "@learning-hub/queue";
-import { MATERIALS_PREFIX, type ObjectStorage, StorageError, THUMBNAILS_PREFIX } from "@learning-hub/storage";
+import {
+  MATERIALS_PREFIX,
+  type ObjectStorage,
+  resumableTailKey,
+  StorageError,
+  THUMBNAILS_PREFIX,
+} from "@learning-hub/storage";
 
 /** Where uploads and thumbnails live; the only prefixes cleanup ever deletes from (never `placeholders/`). */
 export const CLEANABLE_PREFIXES = [MATERIALS_PREFIX, THUMBNAILS_PREFIX] as const;
@@ -69,7 +75,10 @@ export class CleanupService {
   async run(params: CleanupParams, signal?: AbortSignal): Promise<CleanupOutcome> {
     const started = performance.now();
     const tally: Tally = { cleanedRecords: 0, cleanedFiles: 0, errors: [] };
-    if (params.cleanupProcessing) await this.removeStaleUploads(params.maxAgeMinutes, tally, signal);
+    if (params.cleanupProcessing) {
+      await this.removeStaleUploads(params.maxAgeMinutes, tally, signal);
+      await this.removeExpiredResumableUploads(tally, signal);
+    }
     if (params.cleanupOrphans) await this.removeOrphans(tally, signal);
     const durationSeconds = Math.round(performance.now() - started) / 1000;
     return { ...tally, durationSeconds };
@@ -151,6 +160,43 @@ export class CleanupService {
         await this.removeObjectsOf(deleted, tally);
       }
     }
+  }
+
+  /**
+   * Resumable uploads past their expiry: storage first (the multipart upload's parts, the tail object, an object
+   * completed but never activated), then the rows; a storage failure keeps the rows for the next run.
+   * Each counts as one record, and one file per thing it held in storage.
+   */
+  private async removeExpiredResumableUploads(tally: Tally, signal?: AbortSignal): Promise<void> {
+    const { repository } = this.options;
+    const failed = new Set<string>();
+    for (;;) {
+      const expired = (await repository.findExpiredResumableUploads(this.now(), BATCH_SIZE + failed.size)).filter(
+        (upload) => !failed.has(upload.id),
+      );
+      if (expired.length === 0) return;
+      for (const upload of expired) {
+        signal?.throwIfAborted();
+        try {
+          tally.cleanedFiles += await this.removeResumableObjects(upload);
+        } catch (error) {
+          failed.add(upload.id);
+          tally.errors.push(`resumable upload ${upload.id}: ${messageOf(error)}`);
+          continue;
+        }
+        if (await repository.deleteExpiredResumableUpload(upload)) tally.cleanedRecords += 1;
+      }
+    }
+  }
+
+  private async removeResumableObjects(upload: ExpiredResumableUpload): Promise<number> {
+    const { storage } = this.options;
+    const parts = upload.partEtags.map((etag, index) => ({ part: index + 1, etag }));
+    await storage.discardMultipart(upload.filePath, upload.multipartUploadId, parts);
+    const completed = (await storage.stat(upload.filePath)) !== null;
+    const removal = await storage.removeMany([resumableTailKey(upload.id), upload.filePath]);
+    if (removal.errors.length > 0) throw new Error(removal.errors.map((e) => `${e.key}: ${e.message}`).join("; "));
+    return (parts.length > 0 ? 1 : 0) + (upload.tailBytes > 0 ? 1 : 0) + (completed ? 1 : 0);
   }
 
   /** The objects of a deleted row, unless another row references them too. */

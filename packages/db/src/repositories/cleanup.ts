@@ -1,6 +1,6 @@
-import { and, eq, gt, inArray, lt, notInArray, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { materials } from "../schema";
+import { materials, resumableUploads } from "../schema";
 
 /** A row left in `processing` by an upload that never finished, with the objects it may have written. */
 export interface StaleUpload {
@@ -9,7 +9,20 @@ export interface StaleUpload {
   thumbnailPath: string | null;
 }
 
+/** Resumable uploads expire on their own terms (`findExpiredResumableUploads`); the stale sweep leaves them alone. */
+const noResumableUpload = sql`not exists (select 1 from ${resumableUploads} where ${resumableUploads.materialId} = ${materials.id})`;
+
 const staleColumns = { id: materials.id, filePath: materials.filePath, thumbnailPath: materials.thumbnailPath };
+
+/** A resumable upload past its expiry, with what it holds in storage. */
+export interface ExpiredResumableUpload {
+  id: string;
+  materialId: number;
+  filePath: string;
+  multipartUploadId: string;
+  partEtags: string[];
+  tailBytes: number;
+}
 
 /** Queries of the cleanup job: stale uploads and which object keys rows still reference. */
 export class CleanupRepository {
@@ -23,7 +36,14 @@ export class CleanupRepository {
     return this.db
       .select(staleColumns)
       .from(materials)
-      .where(and(eq(materials.status, "processing"), lt(materials.createdAt, cutoff), gt(materials.id, afterId)))
+      .where(
+        and(
+          eq(materials.status, "processing"),
+          lt(materials.createdAt, cutoff),
+          gt(materials.id, afterId),
+          noResumableUpload,
+        ),
+      )
       .orderBy(materials.id)
       .limit(limit);
   }
@@ -35,9 +55,44 @@ export class CleanupRepository {
   async deleteStaleUpload(id: number, cutoff: Date): Promise<StaleUpload | undefined> {
     const [deleted] = await this.db
       .delete(materials)
-      .where(and(eq(materials.id, id), eq(materials.status, "processing"), lt(materials.createdAt, cutoff)))
+      .where(
+        and(
+          eq(materials.id, id),
+          eq(materials.status, "processing"),
+          lt(materials.createdAt, cutoff),
+          noResumableUpload,
+        ),
+      )
       .returning(staleColumns);
     return deleted;
+  }
+
+  /** Up to `limit` resumable uploads whose expiry is before `now`, oldest first. */
+  findExpiredResumableUploads(now: Date, limit: number): Promise<ExpiredResumableUpload[]> {
+    return this.db
+      .select({
+        id: resumableUploads.id,
+        materialId: resumableUploads.materialId,
+        filePath: materials.filePath,
+        multipartUploadId: resumableUploads.multipartUploadId,
+        partEtags: resumableUploads.partEtags,
+        tailBytes: resumableUploads.tailBytes,
+      })
+      .from(resumableUploads)
+      .innerJoin(materials, eq(materials.id, resumableUploads.materialId))
+      .where(lt(resumableUploads.expiresAt, now))
+      .orderBy(asc(resumableUploads.expiresAt))
+      .limit(limit);
+  }
+
+  /** Deletes the upload's `processing` material row, and with it the upload's state; `false` if already gone. */
+  async deleteExpiredResumableUpload(upload: ExpiredResumableUpload): Promise<boolean> {
+    const deleted = await this.db
+      .delete(materials)
+      .where(and(eq(materials.id, upload.materialId), eq(materials.status, "processing")))
+      .returning({ id: materials.id });
+    await this.db.delete(resumableUploads).where(eq(resumableUploads.id, upload.id));
+    return deleted.length > 0;
   }
 
   /**

@@ -1,6 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { type MaterialRow, type MaterialStatus, type MaterialType, materials, type ThumbnailStatus } from "../schema";
+import {
+  type MaterialRow,
+  type MaterialStatus,
+  type MaterialType,
+  materials,
+  resumableUploads,
+  type ThumbnailStatus,
+} from "../schema";
 import { materialVector } from "../search";
 
 export interface NewUpload {
@@ -26,6 +33,8 @@ export interface UploadState {
   filePath: string;
   thumbnailPath: string | null;
   thumbnailStatus: ThumbnailStatus;
+  /** Bytes received and declared by a resumable upload still in progress; `null` for other uploads. */
+  resumable: { offset: number; size: number } | null;
 }
 
 /** The life of an upload's row: `processing` while streaming, then `active`, or gone on failure. */
@@ -81,9 +90,16 @@ export class UploadsRepository {
         filePath: materials.filePath,
         thumbnailPath: materials.thumbnailPath,
         thumbnailStatus: materials.thumbnailStatus,
+        resumableOffset: resumableUploads.offset,
+        resumableSize: resumableUploads.size,
       })
       .from(materials)
+      .leftJoin(resumableUploads, eq(resumableUploads.materialId, materials.id))
       .where(eq(materials.id, id));
-    return row;
+    if (!row) return undefined;
+    const { resumableOffset, resumableSize, ...state } = row;
+    const resumable =
+      resumableOffset !== null && resumableSize !== null ? { offset: resumableOffset, size: resumableSize } : null;
+    return { ...state, resumable };
   }
 }
