@@ -4,28 +4,37 @@
  * plugins throw these; `toEnvelope` turns them into the contract's envelope.
  */
 
-/** Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405. */
-export type ErrorCode =
-  | "EMAIL_ALREADY_EXISTS"
-  | "INVALID_TYPE"
-  | "VALIDATION_ERROR"
-  | "ALREADY_DELETED"
-  | "INVALID_STATUS"
-  | "UNAUTHORIZED"
-  | "INVALID_TOKEN"
-  | "USER_NOT_FOUND"
-  | "FORBIDDEN"
-  | "INACTIVE_USER"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "JOB_NOT_FOUND"
-  | "FILE_TOO_LARGE"
-  | "UNSUPPORTED_FILE_TYPE"
-  | "RATE_LIMIT_EXCEEDED"
-  | "INTERNAL_ERROR"
-  | "UPLOAD_FAILED"
-  | "CLEANUP_FAILED"
-  | "DATABASE_ERROR";
+/**
+ * Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED
+ * for 405, each with the statuses it is answered with. The OpenAPI document's
+ * per-response code enums are checked against this table.
+ */
+export const ERROR_STATUSES = {
+  EMAIL_ALREADY_EXISTS: [400],
+  INVALID_TYPE: [400],
+  // 400 for a field that breaks a rule, 422 for a body that does not parse, other 4xx for protocol errors.
+  VALIDATION_ERROR: [400, 408, 414, 417, 422, 431],
+  ALREADY_DELETED: [400],
+  INVALID_STATUS: [400],
+  UNAUTHORIZED: [401],
+  INVALID_TOKEN: [401],
+  USER_NOT_FOUND: [401],
+  FORBIDDEN: [403],
+  INACTIVE_USER: [403],
+  NOT_FOUND: [404],
+  METHOD_NOT_ALLOWED: [405],
+  JOB_NOT_FOUND: [404],
+  FILE_TOO_LARGE: [413],
+  UNSUPPORTED_FILE_TYPE: [415],
+  RATE_LIMIT_EXCEEDED: [429],
+  // 503 when a readiness check other than the database's fails.
+  INTERNAL_ERROR: [500, 503],
+  UPLOAD_FAILED: [500],
+  CLEANUP_FAILED: [500],
+  DATABASE_ERROR: [503],
+} as const satisfies Record<string, readonly number[]>;
+
+export type ErrorCode = keyof typeof ERROR_STATUSES;
 
 /** An error meant for the client: status, code and message go into the envelope as they are. */
 export class AppError extends Error {

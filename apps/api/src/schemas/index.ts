@@ -1,7 +1,9 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { JobActionResult } from "./admin";
+import { adminSchemas } from "./admin";
+import { authSchemas } from "./auth";
 import { ErrorEnvelope } from "./common";
+import { healthSchemas } from "./health";
 import { materialSchemas } from "./material";
 import { uploadSchemas } from "./upload";
 import { UserProfile } from "./user";
@@ -14,7 +16,9 @@ import { UserProfile } from "./user";
 export const sharedSchemas: readonly TSchema[] = [
   ErrorEnvelope,
   UserProfile,
-  JobActionResult,
+  ...authSchemas,
+  ...healthSchemas,
+  ...adminSchemas,
   ...materialSchemas,
   ...uploadSchemas,
 ];
