@@ -11,8 +11,12 @@ const logger = createLogger(config);
 logUnhandledRejections(logger);
 
 await runMigrations(config.database.url);
-const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });
-const redis = createClientConnection(config.redis.url);
+const database = createDatabase({
+  url: config.database.url,
+  poolMax: config.database.poolMax,
+  statementTimeoutMs: config.database.statementTimeoutMs,
+});
+const redis = createClientConnection(config.redis.url, { commandTimeout: config.redis.commandTimeoutMs });
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
 const queues = new JobQueues({ connection: redis, prefix: config.redis.prefix, settings: jobSettings(config) });
 const storage = createStorage(config.storage, logger);

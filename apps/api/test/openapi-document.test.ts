@@ -166,6 +166,6 @@ describe("OpenAPI document for generated clients", () => {
       "INVALID_STATUS",
       "VALIDATION_ERROR",
     ]);
-    expect(codesOf("/ready", "get", "503").sort()).toEqual(["DATABASE_ERROR", "INTERNAL_ERROR"]);
+    expect(codesOf("/ready", "get", "503").sort()).toEqual(["DATABASE_ERROR", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE"]);
   });
 });

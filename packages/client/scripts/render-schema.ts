@@ -4,7 +4,8 @@ import ts from "typescript";
 /** The generated file, exactly as `generate` writes it (and the drift test expects it). */
 export const SCHEMA_FILE = new URL("../src/schema.d.ts", import.meta.url);
 
-const HEADER = "// Generated from the API's OpenAPI document by `pnpm --filter @learning-hub/client generate`; do not edit.\n";
+const HEADER =
+  "// Generated from the API's OpenAPI document by `pnpm --filter @learning-hub/client generate`; do not edit.\n";
 
 /**
  * TypeScript types of the API from its OpenAPI document. Binary form fields

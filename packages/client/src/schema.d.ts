@@ -781,11 +781,11 @@ export interface components {
                 };
             };
         };
-        /** @description An error answer with code DATABASE_ERROR */
-        DatabaseError: {
+        /** @description An error answer with code DATABASE_ERROR or SERVICE_UNAVAILABLE */
+        DatabaseErrorOrServiceUnavailableError: {
             error: {
                 /** @enum {string} */
-                code: "DATABASE_ERROR";
+                code: "DATABASE_ERROR" | "SERVICE_UNAVAILABLE";
                 /** @example Material not found */
                 message: string;
                 /** @example {} */
@@ -794,11 +794,11 @@ export interface components {
                 };
             };
         };
-        /** @description An error answer with code DATABASE_ERROR or INTERNAL_ERROR */
-        DatabaseErrorOrInternalError: {
+        /** @description An error answer with code DATABASE_ERROR or INTERNAL_ERROR or SERVICE_UNAVAILABLE */
+        DatabaseErrorOrInternalErrorOrServiceUnavailableError: {
             error: {
                 /** @enum {string} */
-                code: "DATABASE_ERROR" | "INTERNAL_ERROR";
+                code: "DATABASE_ERROR" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
                 /** @example Material not found */
                 message: string;
                 /** @example {} */
@@ -1111,6 +1111,25 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
         };
     };
     getDatabaseHealth: {
@@ -1176,7 +1195,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1192,7 +1211,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -1260,7 +1279,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR` when the database is among the failed checks, `INTERNAL_ERROR` otherwise; `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR` when the database is among the failed checks, `INTERNAL_ERROR` otherwise; `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1276,7 +1295,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseErrorOrInternalError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrInternalErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -1376,7 +1395,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1392,7 +1411,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -1464,6 +1483,32 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
             429: {
                 headers: {
@@ -1508,7 +1553,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1524,7 +1569,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -1625,6 +1670,32 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
             429: {
                 headers: {
@@ -1669,7 +1740,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1685,7 +1756,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -1809,6 +1880,32 @@ export interface operations {
                     "application/json": components["schemas"]["FileTooLargeError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `VALIDATION_ERROR`: the request body could not be parsed */
             422: {
                 headers: {
@@ -1879,7 +1976,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -1895,7 +1992,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -2090,7 +2187,7 @@ export interface operations {
                     "application/json": components["schemas"]["RateLimitExceededError"];
                 };
             };
-            /** @description `UPLOAD_FAILED`: storage or the database failed; nothing is left behind; `INTERNAL_ERROR`: an unexpected failure */
+            /** @description `UPLOAD_FAILED`: storage failed or did not answer (within about twice `STORAGE_TIMEOUT_MS`); nothing is left behind; `INTERNAL_ERROR`: an unexpected failure */
             500: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2109,7 +2206,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalErrorOrUploadFailedError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2125,7 +2222,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -2235,6 +2332,32 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
             429: {
                 headers: {
@@ -2279,7 +2402,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2295,7 +2418,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -2405,6 +2528,32 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
             429: {
                 headers: {
@@ -2449,7 +2598,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2465,7 +2614,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -2566,6 +2715,32 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
             429: {
                 headers: {
@@ -2610,7 +2785,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2626,7 +2801,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -2772,7 +2947,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2788,7 +2963,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -2977,7 +3152,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -2993,7 +3168,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -3099,7 +3274,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3115,7 +3290,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -3299,7 +3474,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3315,7 +3490,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -3466,7 +3641,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3482,7 +3657,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -3679,7 +3854,7 @@ export interface operations {
                     "application/json": components["schemas"]["CleanupFailedOrInternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3695,7 +3870,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -3801,7 +3976,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -3817,7 +3992,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -3946,6 +4121,32 @@ export interface operations {
                     "application/json": components["schemas"]["FileTooLargeError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `VALIDATION_ERROR`: the request body could not be parsed */
             422: {
                 headers: {
@@ -4016,7 +4217,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4032,7 +4233,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -4161,6 +4362,32 @@ export interface operations {
                     "application/json": components["schemas"]["FileTooLargeError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `VALIDATION_ERROR`: the request body could not be parsed */
             422: {
                 headers: {
@@ -4231,7 +4458,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4247,7 +4474,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -4383,7 +4610,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4399,7 +4626,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };
@@ -4524,6 +4751,32 @@ export interface operations {
                     "application/json": components["schemas"]["FileTooLargeError"];
                 };
             };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
             /** @description `VALIDATION_ERROR`: the request body could not be parsed */
             422: {
                 headers: {
@@ -4594,7 +4847,7 @@ export interface operations {
                     "application/json": components["schemas"]["InternalError"];
                 };
             };
-            /** @description `DATABASE_ERROR`: the database is unavailable */
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
             503: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4610,7 +4863,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": components["schemas"]["DatabaseError"];
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
                 };
             };
         };

@@ -1,15 +1,23 @@
 import { Value } from "@sinclair/typebox/value";
 import { type Env, EnvSchema } from "./schema";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy";
 
 export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
 
 export interface Config {
   env: Env["NODE_ENV"];
   version: string;
-  http: { host: string; port: number; corsOrigins: string[] | "*" };
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[] | "*";
+    trustProxy: TrustProxy;
+    docsEnabled: boolean;
+    handlerTimeoutMs: number;
+  };
   logLevel: Env["LOG_LEVEL"];
-  database: { url: string; poolMax: number };
-  redis: { url: string; prefix: string };
+  database: { url: string; poolMax: number; statementTimeoutMs: number };
+  redis: { url: string; prefix: string; commandTimeoutMs: number };
   storage: {
     endpoint: string;
     region: string;
@@ -17,6 +25,9 @@ export interface Config {
     secretKey: string;
     bucket: string;
     publicUrl: string;
+    timeoutMs: number;
+    /** CORS_ORIGINS again: web apps there read objects straight from the bucket. */
+    corsOrigins: string[] | "*";
   };
   auth: { jwtSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
@@ -59,6 +70,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
   }
   const env = converted as Env;
+  const corsOrigins =
+    env.CORS_ORIGINS.trim() === "*"
+      ? "*"
+      : env.CORS_ORIGINS.split(",")
+          .map((o) => o.trim())
+          .filter(Boolean);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  if (typeof trustProxy === "string") throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: ${trustProxy}`);
   if (env.NODE_ENV === "production" && (source.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET)) {
     throw new ConfigError("Invalid configuration:\n  JWT_SECRET: must be set to a secret value in production");
   }
@@ -71,16 +90,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     http: {
       host: env.HOST,
       port: env.PORT,
-      corsOrigins:
-        env.CORS_ORIGINS.trim() === "*"
-          ? "*"
-          : env.CORS_ORIGINS.split(",")
-              .map((o) => o.trim())
-              .filter(Boolean),
+      corsOrigins,
+      trustProxy,
+      docsEnabled: env.DOCS_ENABLED ?? env.NODE_ENV !== "production",
+      handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
     },
     logLevel: env.LOG_LEVEL,
-    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    database: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS },
     storage: {
       endpoint: env.S3_ENDPOINT,
       region: env.S3_REGION,
@@ -88,6 +109,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       secretKey: env.S3_SECRET_KEY,
       bucket: env.S3_BUCKET,
       publicUrl: env.STORAGE_PUBLIC_URL.replace(/\/+$/, ""),
+      timeoutMs: env.STORAGE_TIMEOUT_MS,
+      corsOrigins,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,

@@ -7,26 +7,45 @@ export const EnvSchema = Type.Object({
   }),
   HOST: Type.String({ default: "0.0.0.0" }),
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8000 }),
+  /**
+   * Longest a request may take to be answered before it gets 503 (a dependency that hangs without an error);
+   * uploads are bounded by their body's arrival instead.
+   */
+  HANDLER_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },
   ),
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** PostgreSQL's `statement_timeout` on the API's connections: a slow statement fails instead of holding a request. */
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   REDIS_URL: Type.String({ pattern: "^rediss?://" }),
   /** Prefix for every Redis key the services own (BullMQ queues included). */
   REDIS_PREFIX: Type.String({ minLength: 1, pattern: "^[A-Za-z0-9_:-]+$", default: "lh" }),
+  /** A command of the API's Redis connection that gets no answer in this time fails (a frozen Redis). */
+  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 2_000 }),
   S3_ENDPOINT: Type.String({ pattern: "^https?://" }),
   S3_REGION: Type.String({ default: "us-east-1" }),
   S3_ACCESS_KEY: Type.String({ minLength: 1, default: "S3RVER" }),
   S3_SECRET_KEY: Type.String({ minLength: 1, default: "S3RVER" }),
   S3_BUCKET: Type.String({ minLength: 3, maxLength: 63, default: "materials" }),
   STORAGE_PUBLIC_URL: Type.String({ pattern: "^https?://", default: "http://localhost:9000/materials" }),
+  /** A storage request fails when no byte moves either way for this long (a frozen or unreachable store). */
+  STORAGE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   JWT_SECRET: Type.String({ minLength: 16, default: "dev-only-insecure-jwt-secret-change-me" }),
   ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
   REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
   /** Comma-separated origins, or `*`. */
   CORS_ORIGINS: Type.String({ default: "*" }),
+  /**
+   * Which peers may set `X-Forwarded-For`: empty (no proxy: the socket address is the client), a hop count
+   * (`1`: one proxy in front), or comma-separated addresses/CIDRs of trusted proxies (also `loopback`,
+   * `linklocal`, `uniquelocal`).
+   */
+  TRUST_PROXY: Type.String({ default: "" }),
+  /** Serve the interactive API docs at `/docs`; unset means on, except in production. */
+  DOCS_ENABLED: Type.Optional(Type.Boolean()),
   RATE_LIMIT_ENABLED: Type.Boolean({ default: false }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 100 }),
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),

@@ -1,4 +1,5 @@
 export { ByteCounter, type ByteCounterOptions } from "./byte-counter";
+export { DEFAULT_STORAGE_TIMEOUT_MS, type StorageOptions } from "./client";
 export { STORAGE_NOT_FOUND, STORAGE_SERVER_ERROR, StorageError } from "./errors";
 export {
   isPlaceholderKey,
@@ -25,3 +26,4 @@ export {
   type ObjectStorage,
   type RemoveManyResult,
 } from "./object-storage";
+export { STORAGE_TIMEOUT_CODE } from "./timed-transport";

@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import type { Config } from "@learning-hub/config";
 import type { Client } from "minio";
-import { createMinioClient } from "./client";
+import { createMinioClient, type StorageOptions } from "./client";
+import { browserReadCors } from "./cors";
 import { errorCode, isNotFoundCode, StorageError, toStorageError } from "./errors";
 import { type StorageLogger, silentLogger } from "./logger";
 import { type PutStreamOptions, type PutStreamResult, uploadStream } from "./multipart-upload";
@@ -26,7 +27,10 @@ export interface RemoveManyResult {
 
 export interface ObjectStorage {
   readonly bucket: string;
-  /** Creates the bucket if missing and makes it anonymously readable (where the server supports policies). */
+  /**
+   * Creates the bucket if missing, makes it anonymously readable (where the server supports policies) and,
+   * with `corsOrigins`, readable by web apps on those origins (where the server supports bucket CORS).
+   */
   ensureBucket(): Promise<void>;
   putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult>;
   putBuffer(key: string, data: Buffer, contentType: string): Promise<void>;
@@ -49,7 +53,7 @@ const PING_TIMEOUT_MS = 5_000;
 /** S3's DeleteObjects limit; minio batches too, but we need per-batch errors. */
 const DELETE_BATCH = 1000;
 
-export function createStorage(options: Config["storage"], logger: StorageLogger = silentLogger): ObjectStorage {
+export function createStorage(options: StorageOptions, logger: StorageLogger = silentLogger): ObjectStorage {
   return new MinioObjectStorage(createMinioClient(options), options, logger);
 }
 
@@ -58,9 +62,11 @@ export class MinioObjectStorage implements ObjectStorage {
   readonly #client: Client;
   readonly #region: string;
   readonly #logger: StorageLogger;
+  readonly #corsOrigins: StorageOptions["corsOrigins"];
 
-  constructor(client: Client, options: Config["storage"], logger: StorageLogger = silentLogger) {
+  constructor(client: Client, options: StorageOptions, logger: StorageLogger = silentLogger) {
     this.#client = client;
+    this.#corsOrigins = options.corsOrigins;
     this.bucket = options.bucket;
     this.#region = options.region;
     this.#logger = logger;
@@ -75,6 +81,30 @@ export class MinioObjectStorage implements ObjectStorage {
       this.#logger.warn(
         { bucket: this.bucket },
         "Storage server does not implement bucket policies; objects are public only if the server allows anonymous reads",
+      );
+    }
+    if (this.#corsOrigins !== undefined) await this.#allowBrowserReads(this.#corsOrigins);
+  }
+
+  /** PutBucketCors, which minio's client lacks; MinIO itself answers NotImplemented (it has a global setting). */
+  async #allowBrowserReads(origins: NonNullable<StorageOptions["corsOrigins"]>): Promise<void> {
+    const body = browserReadCors(origins);
+    try {
+      await this.#client.makeRequestAsyncOmit(
+        {
+          method: "PUT",
+          bucketName: this.bucket,
+          query: "cors",
+          headers: { "Content-MD5": createHash("md5").update(body).digest("base64") },
+        },
+        body,
+        [200],
+      );
+    } catch (error) {
+      if (errorCode(error) !== "NotImplemented") throw toStorageError(error, `Setting CORS of bucket ${this.bucket}`);
+      this.#logger.warn(
+        { bucket: this.bucket },
+        "Storage server does not implement bucket CORS; configure its own (MinIO: MINIO_API_CORS_ALLOW_ORIGIN)",
       );
     }
   }

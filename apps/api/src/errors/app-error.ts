@@ -6,7 +6,8 @@
 
 /**
  * Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED
- * for 405, each with the statuses it is answered with. The OpenAPI document's
+ * for 405 and SERVICE_UNAVAILABLE for 503 when a dependency other than
+ * PostgreSQL (Redis) is down or hangs, each with the statuses it is answered with. The OpenAPI document's
  * per-response code enums are checked against this table.
  */
 export const ERROR_STATUSES = {
@@ -32,6 +33,7 @@ export const ERROR_STATUSES = {
   UPLOAD_FAILED: [500],
   CLEANUP_FAILED: [500],
   DATABASE_ERROR: [503],
+  SERVICE_UNAVAILABLE: [503],
 } as const satisfies Record<string, readonly number[]>;
 
 export type ErrorCode = keyof typeof ERROR_STATUSES;
@@ -59,6 +61,10 @@ export interface FieldProblem {
 // 400: a parameter or field that parses but breaks a rule.
 export const validationError = (fields: FieldProblem[], message = "Request validation failed") =>
   new AppError(400, "VALIDATION_ERROR", message, { fields });
+export const commonPassword = (refused: number) =>
+  validationError([
+    { field: "password", reason: `is one of the ${refused} most common passwords; choose one that is harder to guess` },
+  ]);
 export const invalidMaterialType = () =>
   new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
     fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
@@ -116,6 +122,22 @@ export const rateLimitExceeded = (after: string, retryAfterSeconds: number) =>
 /** A 429 raised without the rate-limit plugin's context. */
 export const tooManyRequests = () => new AppError(429, "RATE_LIMIT_EXCEEDED", "Too many requests, slow down");
 
+// Refused before any route runs (router, HTTP parser, Expect, CORS preflight); none echoes the URL.
+export const invalidUrl = () => new AppError(400, "VALIDATION_ERROR", "The request path is not a valid URL");
+export const pathParameterTooLong = () =>
+  new AppError(414, "VALIDATION_ERROR", "A path parameter of the request is too long");
+export const urlTooLong = () => new AppError(414, "VALIDATION_ERROR", "Request URL is too long");
+export const headersTooLarge = () => new AppError(431, "VALIDATION_ERROR", "Request headers are too large");
+export const requestTooSlow = () => new AppError(408, "VALIDATION_ERROR", "The request took too long to arrive");
+export const malformedRequest = () => new AppError(400, "VALIDATION_ERROR", "Malformed HTTP request");
+export const unsupportedExpectation = () =>
+  new AppError(417, "VALIDATION_ERROR", "Only `Expect: 100-continue` is supported");
+export const notAPreflight = (missingHeaders: string[]) =>
+  validationError(
+    missingHeaders.map((header) => ({ field: header, reason: "header is required in a CORS preflight" })),
+    "OPTIONS is only answered as a CORS preflight",
+  );
+
 // 500 / 503.
 export const internalError = (cause?: unknown) =>
   new AppError(500, "INTERNAL_ERROR", "Internal server error", {}, { cause });
@@ -128,3 +150,15 @@ export const notReady = (checks: Record<string, string>, down: readonly string[]
   down.includes("database")
     ? new AppError(503, "DATABASE_ERROR", "Not ready: the database is unavailable", { checks }, { cause })
     : new AppError(503, "INTERNAL_ERROR", `Not ready: ${down.join(" and ")} unavailable`, { checks }, { cause });
+/** A dependency other than PostgreSQL is down or did not answer in time; `details.dependency` names it. */
+export const dependencyUnavailable = (dependency: "redis", cause?: unknown) =>
+  new AppError(
+    503,
+    "SERVICE_UNAVAILABLE",
+    `Service unavailable: ${dependency} does not answer`,
+    { dependency },
+    { cause },
+  );
+/** The request was not answered within `HANDLER_TIMEOUT_MS`: something it waits for hangs. */
+export const handlerTimedOut = (cause?: unknown) =>
+  new AppError(503, "SERVICE_UNAVAILABLE", "The request was not answered in time; try again later", {}, { cause });

@@ -4,6 +4,7 @@ import {
   bodyTooLarge,
   cleanupFailed,
   databaseUnavailable,
+  dependencyUnavailable,
   type ErrorCode,
   emailAlreadyExists,
   forbidden,
@@ -112,6 +113,7 @@ const EXAMPLE_ERRORS: Record<ErrorCode, AppError> = {
   UPLOAD_FAILED: uploadFailed(undefined),
   CLEANUP_FAILED: cleanupFailed("Cleanup did not finish within 60 seconds", undefined),
   DATABASE_ERROR: databaseUnavailable(),
+  SERVICE_UNAVAILABLE: dependencyUnavailable("redis"),
 };
 
 /** The error codes of each operation's error responses: `"get /api/v1/materials/{material_id}"` -> status -> codes. */

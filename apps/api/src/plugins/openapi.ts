@@ -38,7 +38,10 @@ function errorCodesByOperation(routes: RouteOptions[]): ErrorCodesByOperation {
   return byOperation;
 }
 
-/** OpenAPI 3 document generated from the route schemas, at `/openapi.json`, with a docs page at `/docs`. */
+/**
+ * OpenAPI 3 document generated from the route schemas, at `/openapi.json`, with a docs page at `/docs`
+ * unless `DOCS_ENABLED` turns it off (the default in production).
+ */
 export const openApiPlugin = fp<{ config: Config }>(
   async (app: FastifyInstance, { config }) => {
     // Route options, read when the document is generated (after `route-policy` has completed them).
@@ -66,7 +69,8 @@ export const openApiPlugin = fp<{ config: Config }>(
           ? refineDocument(documents.openapiObject as OpenApiDocument, errorCodesByOperation(routes))
           : documents.swaggerObject,
     });
-    await app.register(swaggerUi, { routePrefix: "/docs" });
+    // Its own CSP: the API's `default-src 'none'` would stop the page's scripts and styles.
+    if (config.http.docsEnabled) await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
     app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   },
   { name: "openapi" },

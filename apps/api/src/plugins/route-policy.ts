@@ -16,8 +16,6 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Required on every route; routes hidden from the OpenAPI document default to `public`. */
     auth?: RouteAuth;
-    /** `false` for the few routes that never touch PostgreSQL (no 503 `DATABASE_ERROR` to document). */
-    database?: boolean;
   }
   interface FastifyRequest {
     /** The caller of a `user` or `admin` route (401 should a route without a guard call it). */

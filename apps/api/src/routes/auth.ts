@@ -6,6 +6,9 @@ import { errorResponse } from "../schemas/route-responses";
 import { UserProfile } from "../schemas/user";
 import type { AuthService } from "../services/auth-service";
 
+/** Answers carrying tokens: no browser or proxy cache may keep them. */
+const NO_STORE = "no-store";
+
 export interface AuthRoutesOptions {
   auth: AuthService;
   rateLimit: Config["rateLimit"];
@@ -53,7 +56,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         },
       },
     },
-    async (request) => auth.login(request.body.email, request.body.password),
+    async (request, reply) => {
+      const tokens = await auth.login(request.body.email, request.body.password);
+      return reply.header("cache-control", NO_STORE).send(tokens);
+    },
   );
 
   app.get(
@@ -90,7 +96,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
         },
       },
     },
-    async (request) => auth.refresh(request.body.refresh_token),
+    async (request, reply) => {
+      const tokens = await auth.refresh(request.body.refresh_token);
+      return reply.header("cache-control", NO_STORE).send(tokens);
+    },
   );
 
   app.post(

@@ -15,7 +15,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
   app.get(
     "/health",
     {
-      config: { auth: "public", database: false },
+      config: { auth: "public" },
       schema: {
         tags: ["health"],
         operationId: "getLiveness",

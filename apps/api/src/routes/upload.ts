@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { notMultipart } from "../errors/app-error";
 import { multipartBodyError } from "../errors/request-body";
+import { UPLOAD_HANDLER_TIMEOUT_MS } from "../http-timeouts";
 import { multipartPlugin } from "../plugins/multipart";
 import { documentMultipartBody } from "../plugins/openapi";
 import { MaterialIdParams } from "../schemas/common";
@@ -33,6 +34,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ upload: UploadService }> 
     "",
     {
       config: { auth: "user", swaggerTransform: documentMultipartBody(UploadForm) },
+      handlerTimeout: UPLOAD_HANDLER_TIMEOUT_MS,
       schema: {
         tags: ["upload"],
         operationId: "uploadMaterial",
@@ -53,7 +55,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ upload: UploadService }> 
             "UNSUPPORTED_FILE_TYPE",
           ),
           500: errorResponse(
-            "`UPLOAD_FAILED`: storage or the database failed; nothing is left behind",
+            "`UPLOAD_FAILED`: storage failed or did not answer (within about twice `STORAGE_TIMEOUT_MS`); nothing is left behind",
             "UPLOAD_FAILED",
           ),
         },

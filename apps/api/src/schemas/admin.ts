@@ -76,7 +76,8 @@ export const toNextRunTime = (next: Date | null): string | null => (next ? toTim
 
 export const FailedJobsQuery = Type.Object({
   queue: QueueNameSchema,
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  // Bounded so that (page - 1) * page_size stays a small integer for Redis's range offsets.
+  page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
   page_size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
 });
 export type FailedJobsQuery = Static<typeof FailedJobsQuery>;

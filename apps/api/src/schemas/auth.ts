@@ -1,12 +1,13 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { NAME_PATTERN } from "./text";
 import { UserProfile } from "./user";
 
 const Email = Type.String({ format: "email", maxLength: 320, examples: ["user@example.com"] });
 
 export const RegisterBody = Type.Object({
   email: Email,
-  // At least one visible character: a name of blanks is no name.
-  name: Type.String({ minLength: 1, maxLength: 100, pattern: "\\S", examples: ["Ada Lovelace"] }),
+  // At least one visible character, and no control characters (NUL would not even reach the column).
+  name: Type.String({ minLength: 1, maxLength: 100, pattern: NAME_PATTERN, examples: ["Ada Lovelace"] }),
   password: Type.String({ minLength: 8, maxLength: 128, examples: ["correct-horse-battery-staple"] }),
 });
 export type RegisterBody = Static<typeof RegisterBody>;

@@ -57,19 +57,27 @@ const COMMON = {
   unparsable: errorResponse("`VALIDATION_ERROR`: the request body could not be parsed", "VALIDATION_ERROR"),
   rateLimited: errorResponse("`RATE_LIMIT_EXCEEDED`: too many requests from this client", "RATE_LIMIT_EXCEEDED"),
   internal: errorResponse("`INTERNAL_ERROR`: an unexpected failure", "INTERNAL_ERROR"),
-  databaseDown: errorResponse("`DATABASE_ERROR`: the database is unavailable", "DATABASE_ERROR"),
+  parameterTooLong: errorResponse("`VALIDATION_ERROR`: a path parameter is too long", "VALIDATION_ERROR"),
+  unavailable: errorResponse(
+    "`DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long",
+    "DATABASE_ERROR",
+    "SERVICE_UNAVAILABLE",
+  ),
 };
 
 /**
- * The error responses a route can give whatever it does: 500 always; 400 when
- * it validates params, query or body; 413 and 422 when it takes a body;
- * 401/403 when guarded; 429 unless rate limiting is off for it; 503 unless it
- * never reads the database.
+ * The error responses a route can give whatever it does: 500 always; 503
+ * always (`DATABASE_ERROR`, or `SERVICE_UNAVAILABLE` when Redis is down or
+ * the route is not answered within `HANDLER_TIMEOUT_MS`); 400 when it
+ * validates params, query or body; 414 when it has path parameters (one over
+ * the router's length limit); 413 and 422 when it takes a body; 401/403 when
+ * guarded; 429 unless rate limiting is off for it.
  */
 export function commonErrorResponses(route: RouteOptions, auth: RouteAuth): Record<number, TSchema> {
   const schema = route.schema ?? {};
-  const common: Record<number, TSchema> = { 500: COMMON.internal };
+  const common: Record<number, TSchema> = { 500: COMMON.internal, 503: COMMON.unavailable };
   if (schema.params || schema.querystring || schema.body) common[400] = COMMON.badRequest;
+  if (route.url.includes(":")) common[414] = COMMON.parameterTooLong;
   if (toMethods(route.method).some((method) => BODY_METHODS.has(method))) {
     common[413] = COMMON.bodyTooLarge;
     common[422] = COMMON.unparsable;
@@ -79,7 +87,6 @@ export function commonErrorResponses(route: RouteOptions, auth: RouteAuth): Reco
     common[403] = auth === "admin" ? COMMON.inactiveOrNotAdmin : COMMON.inactive;
   }
   if (route.config?.rateLimit !== false) common[429] = COMMON.rateLimited;
-  if (route.config?.database !== false) common[503] = COMMON.databaseDown;
   return common;
 }
 

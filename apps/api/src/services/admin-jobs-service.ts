@@ -4,21 +4,31 @@ import type { AppDependencies } from "../dependencies";
 import { invalidStatus, queuedJobNotFound } from "../errors/app-error";
 import type { FailedJob, FailedJobPage, JobActionResult } from "../schemas/admin";
 import { toTimestamp } from "../schemas/common";
+import { createRedisGuard, type RedisGuard } from "./redis-guard";
 
-/** Failed jobs of the queues, for admins to inspect and send back for another try. */
+/** Failed jobs of the queues, for admins to inspect and send back for another try (503 while Redis is away). */
 export class AdminJobsService {
-  constructor(private readonly queues: JobQueues) {}
+  constructor(
+    private readonly queues: JobQueues,
+    private readonly redis: RedisGuard,
+  ) {}
 
-  async listFailed(queue: QueueName, page: number, pageSize: number): Promise<FailedJobPage> {
-    const source = this.queues[queue];
-    const start = (page - 1) * pageSize;
-    // Newest failures first (BullMQ keeps the failed set ordered by finish time).
-    const [jobs, total] = await Promise.all([source.getFailed(start, start + pageSize - 1), source.getFailedCount()]);
-    return { items: jobs.map((job) => toFailedJob(queue, job)), total, page, page_size: pageSize };
+  listFailed(queue: QueueName, page: number, pageSize: number): Promise<FailedJobPage> {
+    return this.redis.run(async () => {
+      const source = this.queues[queue];
+      const start = (page - 1) * pageSize;
+      // Newest failures first (BullMQ keeps the failed set ordered by finish time).
+      const [jobs, total] = await Promise.all([source.getFailed(start, start + pageSize - 1), source.getFailedCount()]);
+      return { items: jobs.map((job) => toFailedJob(queue, job)), total, page, page_size: pageSize };
+    });
+  }
+
+  retry(queue: QueueName, jobId: string): Promise<JobActionResult> {
+    return this.redis.run(() => this.#retry(queue, jobId));
   }
 
   /** Moves a failed job back to waiting, with its attempts reset; anything but a failed job is refused. */
-  async retry(queue: QueueName, jobId: string): Promise<JobActionResult> {
+  async #retry(queue: QueueName, jobId: string): Promise<JobActionResult> {
     const job = await this.queues[queue].getJob(jobId);
     if (!job) throw queuedJobNotFound(queue, jobId);
     const state = await job.getState();
@@ -42,4 +52,5 @@ function toFailedJob(queue: QueueName, job: Job): FailedJob {
   };
 }
 
-export const createAdminJobsService = (deps: AppDependencies): AdminJobsService => new AdminJobsService(deps.queues);
+export const createAdminJobsService = (deps: AppDependencies): AdminJobsService =>
+  new AdminJobsService(deps.queues, createRedisGuard(deps.redis, deps.config.redis.commandTimeoutMs));

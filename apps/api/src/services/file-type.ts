@@ -1,4 +1,5 @@
 import type { MaterialType } from "@learning-hub/db";
+import { fileTypeFromBuffer } from "file-type";
 
 const MiB = 1024 * 1024;
 export const VIDEO_MAX_BYTES = 500 * MiB;
@@ -12,33 +13,29 @@ export interface UploadFormat {
   type: MaterialType;
   contentType: string;
   maxBytes: number;
+  /** What the `file-type` package reports (its `ext`) for a file of this format, read from the leading bytes. */
+  detectedAs: readonly string[];
 }
 
+/**
+ * The formats an upload may have; a new one is a row here (and its name in
+ * `UploadFormatName`). `file-type` tells ISO-BMFF files apart by their brand:
+ * video brands (isom, mp41, mp42, avc1, M4V, ...) are `mp4`/`m4v`, while M4A
+ * audio (`m4a`), QuickTime (`mov`), 3GPP (`3gp`) and HEIF/AVIF images have
+ * their own `ext` and so are refused as mp4. An `isom` file holding only audio
+ * carries a video brand and passes; its thumbnail fails and shows the placeholder.
+ */
 export const UPLOAD_FORMATS: Record<UploadFormatName, UploadFormat> = {
-  mp4: { name: "mp4", type: "video", contentType: "video/mp4", maxBytes: VIDEO_MAX_BYTES },
-  webm: { name: "webm", type: "video", contentType: "video/webm", maxBytes: VIDEO_MAX_BYTES },
-  pdf: { name: "pdf", type: "pdf", contentType: "application/pdf", maxBytes: PDF_MAX_BYTES },
+  mp4: { name: "mp4", type: "video", contentType: "video/mp4", maxBytes: VIDEO_MAX_BYTES, detectedAs: ["mp4", "m4v"] },
+  webm: { name: "webm", type: "video", contentType: "video/webm", maxBytes: VIDEO_MAX_BYTES, detectedAs: ["webm"] },
+  pdf: { name: "pdf", type: "pdf", contentType: "application/pdf", maxBytes: PDF_MAX_BYTES, detectedAs: ["pdf"] },
 };
 
 /** The largest limit of any format: the multipart parser's own cap sits just above it. */
 export const LARGEST_UPLOAD_BYTES = Math.max(...Object.values(UPLOAD_FORMATS).map((format) => format.maxBytes));
 
-/** Leading bytes read before deciding; an EBML header with its DocType fits easily. */
-export const SNIFF_BYTES = 4096;
-
-const EBML_MAGIC = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
-const EBML_DOCTYPE_ID = 0x4282;
-const PDF_MAGIC = Buffer.from("%PDF-", "latin1");
-/** ISO-BMFF brands of still images (HEIF, AVIF): an `ftyp` box, but not a video. */
-const IMAGE_BRANDS = new Set(["heic", "heix", "heim", "heis", "mif1", "avif", "avis", "msf1", "hevc", "hevx"]);
-
-/** The format the leading bytes declare, or `null` when they are none of ours. */
-export function sniffFormat(head: Buffer): UploadFormatName | null {
-  if (head.subarray(0, PDF_MAGIC.length).equals(PDF_MAGIC)) return "pdf";
-  if (isIsoBmffVideo(head)) return "mp4";
-  if (ebmlDocType(head) === "webm") return "webm";
-  return null;
-}
+/** Leading bytes read before deciding: as many as `file-type` samples by default (its `reasonableDetectionSizeInBytes`). */
+export const SNIFF_BYTES = 4100;
 
 /** The extension of a file name, lower case, without the dot (`""` when it has none). */
 export function extensionOf(filename: string): string {
@@ -46,53 +43,16 @@ export function extensionOf(filename: string): string {
   return dot <= 0 ? "" : filename.slice(dot + 1).toLowerCase();
 }
 
+/** What `file-type` makes of the leading bytes (its `ext`), or `null` when it knows none. */
+export async function sniffFormat(head: Buffer): Promise<string | null> {
+  return (await fileTypeFromBuffer(head))?.ext ?? null;
+}
+
 /** The format when the leading bytes and the name's extension agree on one we accept; otherwise `null`. */
-export function detectUploadFormat(filename: string, head: Buffer): UploadFormat | null {
-  const sniffed = sniffFormat(head);
-  return sniffed !== null && sniffed === extensionOf(filename) ? UPLOAD_FORMATS[sniffed] : null;
-}
-
-/** A `ftyp` box first: its 32-bit size (at least the 16 bytes of header, brand and version), then the type. */
-function isIsoBmffVideo(head: Buffer): boolean {
-  if (head.length < 12 || head.toString("latin1", 4, 8) !== "ftyp") return false;
-  if (head.readUInt32BE(0) < 16) return false;
-  return !IMAGE_BRANDS.has(head.toString("latin1", 8, 12));
-}
-
-/**
- * An EBML variable-length integer at `offset`: its byte length comes from the
- * leading zeros of the first byte. IDs keep the length marker bit, sizes drop it.
- */
-function readVint(buffer: Buffer, offset: number, keepMarker: boolean): { value: number; length: number } | null {
-  const first = buffer[offset];
-  if (first === undefined || first === 0) return null;
-  const length = Math.clz32(first) - 23; // clz32 counts 24 zeros above a byte's 8 bits
-  if (length > 8 || offset + length > buffer.length) return null;
-  let value = keepMarker ? first : first & (0xff >> length);
-  for (let i = 1; i < length; i++) value = value * 256 + (buffer[offset + i] ?? 0);
-  return { value, length };
-}
-
-/** The DocType of an EBML header at offset 0 (`webm`, `matroska`), or `null`. */
-export function ebmlDocType(head: Buffer): string | null {
-  if (!head.subarray(0, 4).equals(EBML_MAGIC)) return null;
-  const headerSize = readVint(head, 4, false);
-  if (!headerSize) return null;
-  const start = 4 + headerSize.length;
-  const end = Math.min(head.length, start + headerSize.value);
-  let offset = start;
-  while (offset < end) {
-    const id = readVint(head, offset, true);
-    if (!id) return null;
-    const size = readVint(head, offset + id.length, false);
-    if (!size) return null;
-    const dataStart = offset + id.length + size.length;
-    if (id.value === EBML_DOCTYPE_ID) {
-      if (dataStart + size.value > head.length) return null;
-      // Strings in EBML may be padded with NULs.
-      return head.toString("latin1", dataStart, dataStart + size.value).replace(/\0+$/, "");
-    }
-    offset = dataStart + size.value;
-  }
-  return null;
+export async function detectUploadFormat(filename: string, head: Buffer): Promise<UploadFormat | null> {
+  const extension = extensionOf(filename);
+  if (!Object.hasOwn(UPLOAD_FORMATS, extension)) return null;
+  const format = UPLOAD_FORMATS[extension as UploadFormatName];
+  const detected = await sniffFormat(head);
+  return detected !== null && format.detectedAs.includes(detected) ? format : null;
 }

@@ -20,6 +20,7 @@ import type { Redis } from "ioredis";
 import type { ServiceDependencies } from "../dependencies";
 import { scheduledJobNotFound } from "../errors/app-error";
 import { type JobActionResult, type SchedulerStatus, toNextRunTime } from "../schemas/admin";
+import { createRedisGuard, type RedisGuard } from "./redis-guard";
 
 export interface SchedulerServiceOptions {
   config: Config;
@@ -28,6 +29,8 @@ export interface SchedulerServiceOptions {
   redis: Redis;
   settings: JobTable;
   logger: FastifyBaseLogger;
+  /** Bounds the Redis side: status is 503 without Redis; pause/resume then only save the state. */
+  redisGuard: RedisGuard;
 }
 
 /**
@@ -41,18 +44,22 @@ export class SchedulerService {
   constructor(private readonly options: SchedulerServiceOptions) {}
 
   async status(): Promise<SchedulerStatus> {
-    const { queues, repository } = this.options;
-    // Every scheduled job runs on the maintenance queue; a consumer of it is what makes them run.
-    const workers = await queues.maintenance.getWorkersCount();
+    const { queues, repository, redisGuard } = this.options;
     const pausable = SCHEDULES.filter((definition) => definition.pausable);
-    const jobs = await Promise.all(
-      pausable.map(async (definition) => {
-        const paused = (await repository.find(definition.id))?.paused ?? false;
-        const next = paused ? null : await nextRunTime(scheduleQueue(queues, definition), definition);
-        return { id: definition.id, name: definition.displayName, next_run_time: toNextRunTime(next) };
-      }),
+    const paused = await Promise.all(
+      pausable.map(async (definition) => (await repository.find(definition.id))?.paused ?? false),
     );
-    return { running: workers > 0, jobs };
+    return redisGuard.run(async () => {
+      // Every scheduled job runs on the maintenance queue; a consumer of it is what makes them run.
+      const workers = await queues.maintenance.getWorkersCount();
+      const jobs = await Promise.all(
+        pausable.map(async (definition, index) => {
+          const next = paused[index] ? null : await nextRunTime(scheduleQueue(queues, definition), definition);
+          return { id: definition.id, name: definition.displayName, next_run_time: toNextRunTime(next) };
+        }),
+      );
+      return { running: workers > 0, jobs };
+    });
   }
 
   pause(jobId: string): Promise<JobActionResult> {
@@ -80,10 +87,12 @@ export class SchedulerService {
 
   /** Best effort: the state is saved, and every worker re-applies it within `cleanup.reconcileSeconds` anyway. */
   private async applyAndAnnounce(definition: ScheduleDefinition, desired: DesiredSchedule): Promise<void> {
-    const { queues, redis, settings, config, logger } = this.options;
+    const { queues, redis, settings, config, logger, redisGuard } = this.options;
     try {
-      await applySchedule(scheduleQueue(queues, definition), definition, desired, settings[definition.jobName]);
-      await redis.publish(schedulerChangedChannel(config.redis.prefix), definition.id);
+      await redisGuard.run(async () => {
+        await applySchedule(scheduleQueue(queues, definition), definition, desired, settings[definition.jobName]);
+        await redis.publish(schedulerChangedChannel(config.redis.prefix), definition.id);
+      });
     } catch (error) {
       logger.warn(
         { scheduler: definition.id, err: error },
@@ -101,5 +110,6 @@ export function createSchedulerService(deps: ServiceDependencies): SchedulerServ
     redis: deps.redis,
     settings: jobSettings(deps.config),
     logger: deps.logger,
+    redisGuard: createRedisGuard(deps.redis, deps.config.redis.commandTimeoutMs),
   });
 }

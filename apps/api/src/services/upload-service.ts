@@ -17,6 +17,7 @@ import {
   uploadFailed,
   validationError,
 } from "../errors/app-error";
+import { isDatabaseUnavailable } from "../errors/database";
 import { type Material, toMaterialResponse } from "../schemas/material";
 import type { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
 import { detectUploadFormat, SNIFF_BYTES, type UploadFormat } from "./file-type";
@@ -105,7 +106,8 @@ export class UploadService {
   /**
    * Reads the form part by part. Errors of the request body itself come out
    * as `SourceStreamError` (the route knows what its parser's errors mean);
-   * rule violations as `AppError`; anything else as 500 `UPLOAD_FAILED`.
+   * rule violations as `AppError`; PostgreSQL being unreachable as it is;
+   * anything else as 500 `UPLOAD_FAILED`.
    */
   async upload(uploaderId: number, parts: AsyncIterable<UploadPart>): Promise<Material> {
     const form = new UploadForm();
@@ -132,7 +134,10 @@ export class UploadService {
       return await this.#complete(stored, form);
     } catch (error) {
       if (stored) await this.#discard(stored.row);
-      throw error instanceof AppError || error instanceof SourceStreamError ? error : uploadFailed(error);
+      // PostgreSQL being unreachable is the error handler's 503 DATABASE_ERROR, not a failed upload.
+      const passThrough =
+        error instanceof AppError || error instanceof SourceStreamError || isDatabaseUnavailable(error);
+      throw passThrough ? error : uploadFailed(error);
     }
   }
 
@@ -198,7 +203,7 @@ export class UploadService {
     const { head, stream } = await readHead(part.file, SNIFF_BYTES);
     let row: MaterialRow | undefined;
     try {
-      const format = detectUploadFormat(part.filename, head);
+      const format = await detectUploadFormat(part.filename, head);
       if (!format) {
         throw unsupportedFileType(part.filename);
       }
