@@ -885,6 +885,19 @@ export interface components {
                 };
             };
         };
+        /** @description An error answer with code FILE_TOO_LARGE */
+        FileTooLargeError: {
+            error: {
+                /** @enum {string} */
+                code: "FILE_TOO_LARGE";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         /** @description An error answer with code INVALID_STATUS or VALIDATION_ERROR */
         InvalidStatusOrValidationError: {
             error: {
@@ -903,19 +916,6 @@ export interface components {
             error: {
                 /** @enum {string} */
                 code: "INACTIVE_USER";
-                /** @example Material not found */
-                message: string;
-                /** @example {} */
-                details: {
-                    [key: string]: unknown;
-                };
-            };
-        };
-        /** @description An error answer with code FILE_TOO_LARGE */
-        FileTooLargeError: {
-            error: {
-                /** @enum {string} */
-                code: "FILE_TOO_LARGE";
                 /** @example Material not found */
                 message: string;
                 /** @example {} */
@@ -1670,8 +1670,53 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
             /** @description `VALIDATION_ERROR`: a path parameter is too long */
             414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
@@ -2715,8 +2760,53 @@ export interface operations {
                     "application/json": components["schemas"]["NotFoundError"];
                 };
             };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
             /** @description `VALIDATION_ERROR`: a path parameter is too long */
             414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;

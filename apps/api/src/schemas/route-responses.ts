@@ -19,7 +19,8 @@ export function securityOf(auth: RouteAuth): Record<string, string[]>[] {
   }
 }
 
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+/** The methods whose bodies Fastify parses (DELETE too), so a body can be too large or unparsable. */
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * Where an error response's codes travel from the route schema to the OpenAPI
