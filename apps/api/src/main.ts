@@ -1,10 +1,12 @@
 import { loadConfig } from "@learning-hub/config";
 import { createDatabase, runMigrations } from "@learning-hub/db";
+import { UsersRepository } from "@learning-hub/db/repositories/users";
 import { createLogger, logUnhandledRejections, onShutdownSignal } from "@learning-hub/lifecycle";
 import { startMetricsServer } from "@learning-hub/metrics";
 import { createClientConnection, JobQueues, jobSettings } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
 import { buildApp } from "./app";
+import { grantBootstrapAdmin } from "./services/bootstrap-admin";
 
 const config = loadConfig();
 const logger = createLogger(config);
@@ -16,6 +18,7 @@ const database = createDatabase({
   poolMax: config.database.poolMax,
   statementTimeoutMs: config.database.statementTimeoutMs,
 });
+await grantBootstrapAdmin(new UsersRepository(database.db), config.auth.bootstrapAdminEmail, logger);
 const redis = createClientConnection(config.redis.url, { commandTimeout: config.redis.commandTimeoutMs });
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
 const queues = new JobQueues({ connection: redis, prefix: config.redis.prefix, settings: jobSettings(config) });
