@@ -15,8 +15,10 @@ import { routePolicyPlugin } from "./plugins/route-policy";
 import { securityHeadersPlugin } from "./plugins/security-headers";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { captionRoutes } from "./routes/captions";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
+import { searchRoutes } from "./routes/search";
 import { uploadRoutes } from "./routes/upload";
 import { registerSharedSchemas } from "./schemas";
 import { createServices } from "./services";
@@ -67,6 +69,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });
   app.addHook("onClose", () => services.catalogue.close());
   await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
+  // Search and captions (issue 13).
+  await app.register(searchRoutes, { prefix: "/api/v1/search", search: services.search });
+  await app.register(captionRoutes, { prefix: "/api/v1/materials", captions: services.captions });
   await app.register(authRoutes, { prefix: "/api/v1/auth", auth: services.auth, rateLimit: deps.config.rateLimit });
   await app.register(adminRoutes, {
     prefix: "/api/v1/admin",

@@ -1,5 +1,5 @@
 import { createDatabase } from "@learning-hub/db";
-import { TcpProxy } from "@learning-hub/testing";
+import { TcpProxy, testServices } from "@learning-hub/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./support/app";
 import { bearer, type RegisteredUser, registerUser } from "./support/auth";
@@ -10,7 +10,7 @@ const HANDLER_TIMEOUT_MS = 1_500;
 let t: TestApp;
 let alice: RegisteredUser;
 let materialId: number;
-const proxy = new TcpProxy("127.0.0.1", 5432);
+const proxy = TcpProxy.forUrl(testServices().postgresAdminUrl);
 
 beforeAll(async () => {
   await proxy.start();
@@ -18,7 +18,7 @@ beforeAll(async () => {
     env: { HANDLER_TIMEOUT_MS: String(HANDLER_TIMEOUT_MS) },
     override: (deps) => ({
       database: createDatabase({
-        url: deps.config.database.url.replace("127.0.0.1:5432", `127.0.0.1:${proxy.port}`),
+        url: proxy.proxiedUrl(deps.config.database.url),
         connectTimeoutSeconds: 2,
       }),
     }),

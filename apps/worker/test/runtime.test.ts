@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "@learning-hub/config";
 import { createWorkerConnection, type JobTable, jobSettings, QueueName } from "@learning-hub/queue";
-import { TEST_REDIS_URL } from "@learning-hub/testing";
+import { testServices } from "@learning-hub/testing";
 import { type Job, Queue, QueueEvents, UnrecoverableError } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -14,6 +14,8 @@ describe("assertHandlersComplete", () => {
     cleanup: async () => null,
     cleanup_stale_records: async () => null,
     sweep_pending_thumbnails: async () => null,
+    extract_text: async () => null,
+    backfill_text_index: async () => null,
   };
 
   it("accepts exactly one handler per job name", () => {
@@ -33,7 +35,7 @@ describe("startWorkers", () => {
   const config = loadConfig({
     NODE_ENV: "test",
     DATABASE_URL: "postgres://postgres@127.0.0.1:5432/unused",
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: testServices().redisUrl,
     REDIS_PREFIX: `lhtest:runtime:${randomBytes(4).toString("hex")}`,
     S3_ENDPOINT: "http://127.0.0.1:9",
     THUMBNAIL_ATTEMPTS: "3",
@@ -67,6 +69,8 @@ describe("startWorkers", () => {
     cleanup: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     cleanup_stale_records: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
+    extract_text: async () => ({ outcome: "completed" }),
+    backfill_text_index: async () => ({ indexed: 0, enqueued: 0 }),
   };
 
   beforeAll(async () => {

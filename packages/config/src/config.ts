@@ -46,8 +46,19 @@ export interface Config {
     timeoutSeconds: number;
     lockDurationMs: number;
     stalledIntervalMs: number;
+    /** Configured CJK font file; `undefined`: look in the usual system locations. */
+    cjkFontPath: string | undefined;
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
+  /** Search (issue 13): limits of PDF text extraction and the backfill's schedule. */
+  search: {
+    maxPages: number;
+    maxCharacters: number;
+    extractionAttempts: number;
+    extractionTimeoutSeconds: number;
+    backfillSchedule: string;
+    backfillBatch: number;
+  };
   shutdownTimeoutSeconds: number;
 }
 
@@ -77,7 +88,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   // Checked here, not when the worker first schedules it: a bad pattern must stop start-up, not fail later.
   const schedule = checkCronSchedule(env.CLEANUP_SCHEDULE, { allowSubMinute: true });
   if (!schedule.valid) problems.push(`CLEANUP_SCHEDULE: not a cron pattern (${schedule.reason})`);
-  if (problems.length > 0) {
+  const backfill = checkCronSchedule(env.TEXT_BACKFILL_SCHEDULE, { allowSubMinute: true });
+  if (!backfill.valid) problems.push(`TEXT_BACKFILL_SCHEDULE: not a cron pattern (${backfill.reason})`);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY ?? "");
+  if (typeof trustProxy === "string") problems.push(`TRUST_PROXY: ${trustProxy}`);
+  if (problems.length > 0 || typeof trustProxy === "string") {
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
   }
   const corsOrigins =
@@ -86,8 +101,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : env.CORS_ORIGINS.split(",")
           .map((o) => o.trim())
           .filter(Boolean);
-  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
-  if (typeof trustProxy === "string") throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: ${trustProxy}`);
   if (env.NODE_ENV === "production" && (source.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET)) {
     throw new ConfigError("Invalid configuration:\n  JWT_SECRET: must be set to a secret value in production");
   }
@@ -142,12 +155,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutSeconds: env.THUMBNAIL_TIMEOUT_SECONDS,
       lockDurationMs: env.THUMBNAIL_LOCK_DURATION_MS,
       stalledIntervalMs: env.THUMBNAIL_STALLED_INTERVAL_MS,
+      cjkFontPath: env.CJK_FONT_PATH,
     },
     cleanup: {
       schedule: env.CLEANUP_SCHEDULE.trim(),
       orphanGraceMinutes: env.ORPHAN_GRACE_MINUTES,
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
+    },
+    search: {
+      maxPages: env.TEXT_MAX_PAGES,
+      maxCharacters: env.TEXT_MAX_CHARACTERS,
+      extractionAttempts: env.TEXT_EXTRACTION_ATTEMPTS,
+      extractionTimeoutSeconds: env.TEXT_EXTRACTION_TIMEOUT_SECONDS,
+      backfillSchedule: env.TEXT_BACKFILL_SCHEDULE.trim(),
+      backfillBatch: env.TEXT_BACKFILL_BATCH,
     },
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
   };

@@ -66,6 +66,11 @@ export const EnvSchema = Type.Object({
    */
   THUMBNAIL_LOCK_DURATION_MS: Type.Integer({ minimum: 1000, default: 20_000 }),
   THUMBNAIL_STALLED_INTERVAL_MS: Type.Integer({ minimum: 500, default: 10_000 }),
+  /**
+   * Font file (TTF/OTF/TTC) the PDF renderer uses for Chinese, Japanese and Korean text whose font the PDF
+   * does not embed; unset: the first found of the usual system locations (WenQuanYi, Noto CJK).
+   */
+  CJK_FONT_PATH: Type.Optional(Type.String({ minLength: 1 })),
   /** Cron pattern of the repeatable cleanup job, read in UTC (5 fields, or 6 with seconds first). */
   CLEANUP_SCHEDULE: Type.String({ minLength: 1, default: "0 * * * *" }),
   ORPHAN_GRACE_MINUTES: Type.Integer({ minimum: 0, default: 60 }),
@@ -73,6 +78,17 @@ export const EnvSchema = Type.Object({
   /** How often each worker re-applies the scheduler state from PostgreSQL to Redis (heals a flushed Redis). */
   SCHEDULER_RECONCILE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
+  // --- search (issue 13) ---
+  /** PDF text extraction stops after this many pages, and after this many characters per material. */
+  TEXT_MAX_PAGES: Type.Integer({ minimum: 1, default: 2000 }),
+  TEXT_MAX_CHARACTERS: Type.Integer({ minimum: 1, default: 2_000_000 }),
+  TEXT_EXTRACTION_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+  TEXT_EXTRACTION_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 120 }),
+  /** Cron pattern (UTC) of the backfill that indexes materials uploaded before search existed. */
+  TEXT_BACKFILL_SCHEDULE: Type.String({ minLength: 1, default: "*/15 * * * *" }),
+  /** Materials the backfill takes per run; the next run goes on with what is left. */
+  TEXT_BACKFILL_BATCH: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+  // --- end search ---
 });
 
 export type Env = Static<typeof EnvSchema>;

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createDatabase } from "../src";
-
-// The local test server (see packages/testing); imported literally: testing itself depends on this package.
-const TEST_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+import { TEST_POSTGRES_ADMIN_URL as TEST_POSTGRES_URL } from "./test-server";
 
 describe("createDatabase", () => {
   it("sets statement_timeout on every session, so PostgreSQL cancels a longer statement (57014)", async () => {

@@ -2,6 +2,8 @@ export { ByteCounter, type ByteCounterOptions } from "./byte-counter";
 export { DEFAULT_STORAGE_TIMEOUT_MS, type StorageOptions } from "./client";
 export { STORAGE_NOT_FOUND, STORAGE_SERVER_ERROR, StorageError } from "./errors";
 export {
+  CAPTIONS_PREFIX,
+  captionKey,
   isPlaceholderKey,
   MATERIALS_PREFIX,
   PLACEHOLDERS_PREFIX,

@@ -15,3 +15,9 @@ export const thumbnailKey = (userId: number, materialId: number): string =>
 export const placeholderKey = (type: PlaceholderType): string => `${PLACEHOLDERS_PREFIX}${type}.jpg`;
 
 export const isPlaceholderKey = (key: string): boolean => key.startsWith(PLACEHOLDERS_PREFIX);
+
+/** Caption tracks (WebVTT) of videos; removed with their track or their material, not by the orphan sweep. */
+export const CAPTIONS_PREFIX = "captions/";
+
+export const captionKey = (userId: number, materialId: number, lang: string): string =>
+  `${CAPTIONS_PREFIX}${userId}/${materialId}/${lang}.vtt`;

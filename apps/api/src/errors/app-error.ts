@@ -5,7 +5,7 @@
  */
 
 /**
- * Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED
+ * Error codes of the API (the table in docs/api.md), plus METHOD_NOT_ALLOWED
  * for 405 and SERVICE_UNAVAILABLE for 503 when a dependency other than
  * PostgreSQL (Redis) is down or hangs, each with the statuses it is answered with. The OpenAPI document's
  * per-response code enums are checked against this table.
@@ -162,3 +162,23 @@ export const dependencyUnavailable = (dependency: "redis", cause?: unknown) =>
 /** The request was not answered within `HANDLER_TIMEOUT_MS`: something it waits for hangs. */
 export const handlerTimedOut = (cause?: unknown) =>
   new AppError(503, "SERVICE_UNAVAILABLE", "The request was not answered in time; try again later", {}, { cause });
+
+// Search and captions (issue 13).
+export const invalidSearchQuery = (field: string, maxLength: number) =>
+  validationError([{ field, reason: `must be 1-${maxLength} characters after trimming` }]);
+export const invalidLanguageTag = () =>
+  validationError([{ field: "lang", reason: "must be a BCP-47 language tag such as en, zh-Hans or pt-BR" }]);
+export const captionsNotUtf8 = () =>
+  validationError([{ field: "body", reason: "captions must be UTF-8 text" }], "Captions are not UTF-8 text");
+export const unparsableCaptions = (format: string, line: number, reason: string) =>
+  new AppError(400, "VALIDATION_ERROR", `The ${format} file does not parse: line ${line}: ${reason}`, {
+    fields: [{ field: "body", reason: `line ${line}: ${reason}` }],
+    line,
+  });
+export const captionsForVideosOnly = () => new AppError(400, "INVALID_TYPE", "Captions belong to videos, not PDFs");
+export const unsupportedCaptionType = (mediaType: string) =>
+  new AppError(415, "UNSUPPORTED_FILE_TYPE", "Captions must be sent as text/vtt or application/x-subrip", {
+    content_type: mediaType,
+  });
+export const captionTrackNotFound = (lang: string) => notFound(`No ${lang} captions for this material`);
+export const captionsOwnerOnly = () => forbidden("Only the uploader can change captions");

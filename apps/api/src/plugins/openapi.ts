@@ -11,6 +11,8 @@ const TAGS = [
   { name: "auth", description: "Accounts, sessions and their bearer tokens" },
   { name: "materials", description: "Browse, view, like and withdraw course materials" },
   { name: "upload", description: "Upload videos and PDFs, follow their processing, delete them" },
+  { name: "search", description: "Full-text search over titles, descriptions, PDF pages and captions" },
+  { name: "captions", description: "Caption tracks (WebVTT) of videos, also searchable" },
   { name: "admin", description: "Cleanups, scheduled jobs and failed jobs; administrators only" },
   { name: "health", description: "Liveness and database connectivity" },
   { name: "operations", description: "Readiness for load balancers and orchestrators" },

@@ -2,9 +2,11 @@ import type { TSchema } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { adminSchemas } from "./admin";
 import { authSchemas } from "./auth";
+import { captionSchemas } from "./caption";
 import { ErrorEnvelope } from "./common";
 import { healthSchemas } from "./health";
 import { materialSchemas } from "./material";
+import { searchSchemas } from "./search";
 import { uploadSchemas } from "./upload";
 import { UserProfile } from "./user";
 
@@ -21,6 +23,9 @@ export const sharedSchemas: readonly TSchema[] = [
   ...adminSchemas,
   ...materialSchemas,
   ...uploadSchemas,
+  // Search and captions (issue 13).
+  ...searchSchemas,
+  ...captionSchemas,
 ];
 
 export function registerSharedSchemas(app: FastifyInstance): void {

@@ -3,6 +3,7 @@ import type { CatalogueMaterial, RelatedMaterial as RelatedMaterialRow } from "@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { Timestamp, toTimestamp } from "./common";
 import { MaterialStatusSchema, MaterialTypeSchema, StringEnum, ThumbnailStatusSchema } from "./enums";
+import { SINGLE_LINE_TEXT_PATTERN } from "./text";
 
 /*
  * Nullable values are written as OpenAPI 3.0 spells them (`nullable: true`)
@@ -97,6 +98,17 @@ export const MaterialListQuery = Type.Object({
   sort_by: StringEnum(["created_at", "view_count", "like_count"], { default: "created_at" }),
   sort_order: StringEnum(["asc", "desc"], { default: "desc" }),
   material_type: Type.Optional(MaterialTypeSchema),
+  uploader_id: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: "Only this uploader's materials" }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 1000,
+      pattern: SINGLE_LINE_TEXT_PATTERN,
+      description:
+        "Only materials matching this search (as `GET /search`, 1-200 characters after trimming), in the list's order",
+    }),
+  ),
 });
 export type MaterialListQuery = Static<typeof MaterialListQuery>;
 

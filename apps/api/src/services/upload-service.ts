@@ -1,6 +1,8 @@
 import { pipeline, type Readable } from "node:stream";
 import type { MaterialRow, MaterialStatus } from "@learning-hub/db";
+import { CaptionsRepository } from "@learning-hub/db/repositories/captions";
 import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
+import { TextIndexRepository } from "@learning-hub/db/repositories/text-index";
 import { type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
 import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
@@ -72,8 +74,14 @@ interface StoredFile {
   size: number;
 }
 
-type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail">;
+type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail" | "enqueueTextExtraction">;
 type BytesStoredListener = (bytes: number) => void;
+
+/** A material's search index: its caption tracks and page text go with its file. */
+export interface MaterialText {
+  captions: Pick<CaptionsRepository, "list" | "removeAll">;
+  text: Pick<TextIndexRepository, "deletePages">;
+}
 
 /**
  * Streamed uploads into object storage, their status, and their deletion.
@@ -93,6 +101,7 @@ export class UploadService {
     private readonly storage: ObjectStorage,
     private readonly queues: ThumbnailQueue,
     private readonly logger: FastifyBaseLogger,
+    private readonly materialText: MaterialText,
     private readonly tuning: UploadTuning = DEFAULT_UPLOAD_TUNING,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -163,8 +172,9 @@ export class UploadService {
   }
 
   /**
-   * Removes the file and its thumbnail from storage for good, then hides the
-   * row. Objects go first so that a storage failure leaves a row the owner can
+   * Removes the file, its thumbnail and its caption tracks from storage for
+   * good, then hides the row and drops its page text and cues from the search
+   * index. Objects go first so that a storage failure leaves a row the owner can
    * delete again; shared placeholder images are never removed.
    */
   async remove(materialId: number, userId: number): Promise<void> {
@@ -175,14 +185,22 @@ export class UploadService {
     if (state.status === "processing") {
       throw invalidStatus("The upload is still in progress", { status: state.status });
     }
-    const keys = [state.filePath, thumbnailKey(state.uploaderId, state.id), state.thumbnailPath].filter(
-      (key): key is string => key !== null && !isPlaceholderKey(key),
-    );
+    const captions = await this.materialText.captions.list(materialId);
+    const keys = [
+      state.filePath,
+      thumbnailKey(state.uploaderId, state.id),
+      state.thumbnailPath,
+      ...captions.map((track) => track.objectPath),
+    ].filter((key): key is string => key !== null && !isPlaceholderKey(key));
     const removal = await this.storage.removeMany(keys);
     if (removal.errors.length > 0) {
       throw new Error(`Could not remove objects of material ${materialId}: ${JSON.stringify(removal.errors)}`);
     }
     if (!(await this.materials.hide(materialId))) throw alreadyDeleted();
+    await Promise.all([
+      this.materialText.captions.removeAll(materialId),
+      this.materialText.text.deletePages(materialId),
+    ]);
   }
 
   async #stateFor(materialId: number, viewer: Viewer): Promise<UploadState> {
@@ -251,29 +269,39 @@ export class UploadService {
     });
     if (!row) throw new Error(`Material ${stored.row.id} stopped being processing during its upload`);
     for (const listener of this.#bytesStored) listener(stored.size);
-    await this.#enqueueThumbnail(row.id);
+    await Promise.all([
+      this.#enqueue(
+        () => this.queues.enqueueThumbnail(row.id),
+        row.id,
+        "Could not enqueue the thumbnail job; the pending-thumbnail sweep will enqueue it",
+      ),
+      // A PDF's page text, for search, beside its thumbnail.
+      row.type === "pdf" &&
+        this.#enqueue(
+          () => this.queues.enqueueTextExtraction(row.id),
+          row.id,
+          "Could not enqueue text extraction; the search backfill will enqueue it",
+        ),
+    ]);
     return toMaterialResponse(row);
   }
 
   /**
    * The upload has succeeded whatever happens here: when Redis is down the
-   * material keeps `thumbnail_status` `pending` and the periodic
-   * `sweep_pending_thumbnails` job enqueues it later.
+   * material keeps `thumbnail_status` (and `text_status`) `pending` and the
+   * periodic `sweep_pending_thumbnails` (and `backfill_text_index`) job enqueues it later.
    */
-  async #enqueueThumbnail(materialId: number): Promise<void> {
+  async #enqueue(enqueue: () => Promise<void>, materialId: number, failure: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("Timed out")), this.tuning.enqueueTimeoutMs);
     });
-    const enqueued = this.queues.enqueueThumbnail(materialId);
+    const enqueued = enqueue();
     enqueued.catch(() => {}); // when the timeout wins, a later rejection is expected and already logged below
     try {
       await Promise.race([enqueued, timeout]);
     } catch (error) {
-      this.logger.warn(
-        { err: error, materialId },
-        "Could not enqueue the thumbnail job; the pending-thumbnail sweep will enqueue it",
-      );
+      this.logger.warn({ err: error, materialId }, failure);
     } finally {
       clearTimeout(timer);
     }
@@ -314,6 +342,10 @@ export function createUploadService(deps: ServiceDependencies, tuning: UploadTun
     deps.storage,
     deps.queues,
     deps.logger,
+    {
+      captions: new CaptionsRepository(deps.database.db),
+      text: new TextIndexRepository(deps.database.db),
+    },
     tuning,
   );
 }

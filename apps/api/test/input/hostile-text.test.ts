@@ -100,6 +100,20 @@ describe("register: the name refuses control characters", () => {
   });
 });
 
+describe("search text refuses control characters", () => {
+  it.each(["/api/v1/search?q=a%00b", "/api/v1/materials?q=a%00b", "/api/v1/search?q=%1b%5b2J"])(
+    "%s is 400 VALIDATION_ERROR naming q",
+    async (url) => {
+      const response = await t.app.inject({ method: "GET", url });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: "VALIDATION_ERROR",
+        details: { fields: [{ field: "q", reason: CONTROL_REASON }] },
+      });
+    },
+  );
+});
+
 describe("integer query parameters have maxima", () => {
   it("failed jobs: a page beyond any Redis offset is 400, not 500", async () => {
     const admin = await registerUser(t.app);

@@ -1,7 +1,7 @@
 import { createDatabase } from "@learning-hub/db";
 import { createClientConnection } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
-import { TcpProxy } from "@learning-hub/testing";
+import { TcpProxy, testServices } from "@learning-hub/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestApp, type TestApp } from "../support/app";
 import { bearer, type RegisteredUser, registerUser } from "../support/auth";
@@ -16,8 +16,8 @@ const UPLOAD_FAILURE_BOUND_MS = 2 * STORAGE_TIMEOUT_MS + 1_000;
 
 const s3 = new URL(inject("s3Endpoint"));
 const proxies = {
-  database: new TcpProxy("127.0.0.1", 5432),
-  redis: new TcpProxy("127.0.0.1", 6379),
+  database: TcpProxy.forUrl(testServices().postgresAdminUrl),
+  redis: TcpProxy.forUrl(testServices().redisUrl),
   storage: new TcpProxy(s3.hostname, Number(s3.port)),
 };
 let t: TestApp;
@@ -36,10 +36,10 @@ beforeAll(async () => {
     },
     override: (deps) => ({
       database: createDatabase({
-        url: deps.config.database.url.replace("127.0.0.1:5432", `127.0.0.1:${proxies.database.port}`),
+        url: proxies.database.proxiedUrl(deps.config.database.url),
         connectTimeoutSeconds: 2,
       }),
-      redis: createClientConnection(`redis://127.0.0.1:${proxies.redis.port}`, {
+      redis: createClientConnection(proxies.redis.proxiedUrl(deps.config.redis.url), {
         commandTimeout: deps.config.redis.commandTimeoutMs,
       }).on("error", () => {}),
       storage: createStorage({ ...deps.config.storage, endpoint: `${s3.protocol}//127.0.0.1:${proxies.storage.port}` }),

@@ -1,5 +1,6 @@
 import type { JobDependencies } from "../dependencies";
 import { createCleanupHandlers } from "./cleanup-handlers";
+import { createTextHandlers } from "./text-handlers";
 import { createThumbnailHandlers } from "./thumbnail-handlers";
 import type { JobHandlers } from "./types";
 
@@ -7,10 +8,13 @@ import type { JobHandlers } from "./types";
 export function createJobHandlers(deps: JobDependencies): JobHandlers {
   const thumbnails = createThumbnailHandlers(deps);
   const cleanup = createCleanupHandlers(deps);
+  const text = createTextHandlers(deps);
   return {
     generate_thumbnail: thumbnails.generate_thumbnail,
     cleanup: cleanup.cleanup,
     cleanup_stale_records: cleanup.cleanup_stale_records,
     sweep_pending_thumbnails: thumbnails.sweep_pending_thumbnails,
+    extract_text: text.extract_text,
+    backfill_text_index: text.backfill_text_index,
   };
 }

@@ -2,8 +2,7 @@ import { createCanvas } from "@napi-rs/canvas";
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { startDeadline } from "./deadline";
 import { asMediaError, MediaError } from "./media-error";
-import { pdfjsAssetPaths } from "./pdfjs-assets";
-import { loadPdfjs } from "./pdfjs-module";
+import { openPdf, pdfReason } from "./pdf-document";
 
 export interface PdfThumbnailOptions {
   /** Output width in pixels; the first page is scaled to exactly this width. Default 480. */
@@ -27,49 +26,22 @@ const DEFAULT_QUALITY = 80;
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** Pages taller than this many widths (receipts, posters, broken MediaBoxes) are cut to their top part. */
 const MAX_HEIGHT_TO_WIDTH = 4;
-/** Images in the PDF above this many pixels are skipped instead of decoded (decompression bombs). */
-const MAX_IMAGE_PIXELS = 50_000_000;
-const PDFJS_VERBOSITY_ERRORS = 0;
 
 type RenderParameters = Parameters<PDFPageProxy["render"]>[0];
 
-function pdfReason(error: unknown): string {
-  const name = error instanceof Error ? error.name : "";
-  const message = error instanceof Error ? error.message : String(error);
-  if (name === "PasswordException") return "the PDF is password-protected";
-  return `pdf.js could not read the PDF: ${message}`;
-}
-
 /**
  * Renders the first page of a PDF as a JPEG exactly `width` px wide on white, with pdfjs-dist and
- * @napi-rs/canvas. Fonts that are not embedded are drawn with system fonts (see `hasCjkFontFallback`).
+ * @napi-rs/canvas. Fonts that are not embedded are drawn with system fonts, CJK ones with the font that
+ * `registerCjkFont` registered at start-up.
  * Throws MediaError with a storable reason on any failure. Does not modify `data`.
  */
 export async function renderPdfThumbnail(data: Uint8Array, options: PdfThumbnailOptions = {}): Promise<PdfThumbnail> {
   const width = options.width ?? DEFAULT_WIDTH;
   const quality = options.quality ?? DEFAULT_QUALITY;
   const deadline = startDeadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, "PDF thumbnail", options.signal);
-  // Loaded lazily: loading pdfjs installs DOMMatrix/Path2D polyfills on globalThis.
-  const { getDocument } = await loadPdfjs();
-  const loadingTask = getDocument({
-    // A copy: pdfjs transfers (detaches) the buffer it is given, and callers' Buffers may share a pool.
-    data: new Uint8Array(data),
-    ...pdfjsAssetPaths(),
-    cMapPacked: true,
-    isEvalSupported: false,
-    maxImageSize: MAX_IMAGE_PIXELS,
-    verbosity: PDFJS_VERBOSITY_ERRORS,
-  });
-  // Observed at once: destroy() on abort rejects this promise, possibly before it is awaited below.
-  loadingTask.promise.catch(() => undefined);
-  const abortLoading = () => void loadingTask.destroy();
-  deadline.signal.addEventListener("abort", abortLoading, { once: true });
+  const opened = await openPdf(data, deadline);
   try {
-    deadline.throwIfAborted();
-    const document = await loadingTask.promise.catch((error: unknown) => {
-      deadline.throwIfAborted();
-      throw new MediaError("UNREADABLE_INPUT", pdfReason(error), { cause: error });
-    });
+    const document = await opened.document;
     const page = await document.getPage(1).catch((error: unknown) => {
       deadline.throwIfAborted();
       throw new MediaError("UNREADABLE_INPUT", pdfReason(error), { cause: error });
@@ -108,9 +80,7 @@ export async function renderPdfThumbnail(data: Uint8Array, options: PdfThumbnail
   } catch (error) {
     throw asMediaError(error, "PDF thumbnail failed");
   } finally {
-    deadline.signal.removeEventListener("abort", abortLoading);
     deadline.dispose();
-    // Frees the document, its fonts and its (fake) worker state so nothing is kept between jobs.
-    await loadingTask.destroy();
+    await opened.close();
   }
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { type MaterialRow, type MaterialStatus, type MaterialType, materials, type ThumbnailStatus } from "../schema";
+import { materialVector } from "../search";
 
 export interface NewUpload {
   uploaderId: number;
@@ -39,7 +40,13 @@ export class UploadsRepository {
   async insertProcessing(upload: NewUpload): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .insert(materials)
-      .values({ ...upload, status: "processing", fileSize: 0 })
+      // Only a PDF has text of its own to extract; a video's text comes from its captions.
+      .values({
+        ...upload,
+        status: "processing",
+        fileSize: 0,
+        textStatus: upload.type === "pdf" ? "pending" : "no_text",
+      })
       .onConflictDoNothing({ target: materials.filePath })
       .returning();
     return row;
@@ -49,7 +56,12 @@ export class UploadsRepository {
   async activate(id: number, completion: UploadCompletion): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .update(materials)
-      .set({ ...completion, status: "active", activatedAt: sql`now()` })
+      .set({
+        ...completion,
+        status: "active",
+        activatedAt: sql`now()`,
+        searchVector: materialVector(completion.title, completion.description),
+      })
       .where(and(eq(materials.id, id), eq(materials.status, "processing")))
       .returning();
     return row;
