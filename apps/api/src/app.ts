@@ -6,6 +6,7 @@ import { CONNECTION_IDLE_TIMEOUT_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } fr
 import { jwtCodec, jwtPlugin } from "./plugins/auth";
 import { corsPlugin } from "./plugins/cors";
 import { errorHandlerPlugin } from "./plugins/error-handler";
+import { finiteNumbersPlugin } from "./plugins/finite-numbers";
 import { metricsPlugin } from "./plugins/metrics";
 import { openApiPlugin } from "./plugins/openapi";
 import { answerUnknownExpectation, clientErrorHandler, frameworkErrors, requestIdOf } from "./plugins/protocol-errors";
@@ -55,6 +56,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(metricsPlugin, { queues: deps.queues });
   await app.register(errorHandlerPlugin);
+  await app.register(finiteNumbersPlugin);
   await app.register(openApiPlugin, { config: deps.config });
   await app.register(securityHeadersPlugin);
   await app.register(corsPlugin, { config: deps.config });

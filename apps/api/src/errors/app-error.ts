@@ -5,37 +5,44 @@
  */
 
 /**
- * Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405, JOB_ALREADY_RUNNING for 409,
- * and SERVICE_UNAVAILABLE for 503 when a dependency other than PostgreSQL (Redis) is away or a request is
- * not answered in time.
+ * Error codes of the API (the table in docs/api.md), plus METHOD_NOT_ALLOWED
+ * for 405, JOB_ALREADY_RUNNING for 409, and SERVICE_UNAVAILABLE for 503 when a dependency other than
+ * PostgreSQL (Redis) is down or hangs, each with the statuses it is answered with. The OpenAPI document's
+ * per-response code enums are checked against this table.
  */
-export type ErrorCode =
-  | "EMAIL_ALREADY_EXISTS"
-  | "INVALID_TYPE"
-  | "VALIDATION_ERROR"
-  | "ALREADY_DELETED"
-  | "INVALID_STATUS"
-  | "UNAUTHORIZED"
-  | "INVALID_TOKEN"
-  | "USER_NOT_FOUND"
-  | "FORBIDDEN"
-  | "INACTIVE_USER"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "JOB_NOT_FOUND"
-  | "JOB_ALREADY_RUNNING"
-  | "FILE_TOO_LARGE"
-  | "UNSUPPORTED_FILE_TYPE"
-  | "RATE_LIMIT_EXCEEDED"
-  | "INTERNAL_ERROR"
-  | "UPLOAD_FAILED"
-  | "CLEANUP_FAILED"
-  | "DATABASE_ERROR"
-  | "SERVICE_UNAVAILABLE"
-  // Resumable (tus) uploads
-  | "TOO_MANY_UPLOADS"
-  | "UPLOAD_OFFSET_CONFLICT"
-  | "UPLOAD_EXPIRED";
+export const ERROR_STATUSES = {
+  EMAIL_ALREADY_EXISTS: [400],
+  INVALID_TYPE: [400],
+  // 400 for a field that breaks a rule, 422 for a body that does not parse, other 4xx for protocol errors.
+  // 412 and other 4xx also for the tus protocol's own refusals.
+  VALIDATION_ERROR: [400, 408, 412, 414, 417, 422, 431],
+  ALREADY_DELETED: [400],
+  INVALID_STATUS: [400],
+  UNAUTHORIZED: [401],
+  INVALID_TOKEN: [401],
+  USER_NOT_FOUND: [401],
+  FORBIDDEN: [403],
+  INACTIVE_USER: [403],
+  NOT_FOUND: [404],
+  METHOD_NOT_ALLOWED: [405],
+  JOB_NOT_FOUND: [404],
+  JOB_ALREADY_RUNNING: [409],
+  FILE_TOO_LARGE: [413],
+  UNSUPPORTED_FILE_TYPE: [415],
+  RATE_LIMIT_EXCEEDED: [429],
+  // 503 when a readiness check other than the database's fails.
+  INTERNAL_ERROR: [500, 503],
+  UPLOAD_FAILED: [500],
+  CLEANUP_FAILED: [500],
+  DATABASE_ERROR: [503],
+  SERVICE_UNAVAILABLE: [503],
+  // Resumable (tus) uploads.
+  TOO_MANY_UPLOADS: [429],
+  UPLOAD_OFFSET_CONFLICT: [409],
+  UPLOAD_EXPIRED: [410],
+} as const satisfies Record<string, readonly number[]>;
+
+export type ErrorCode = keyof typeof ERROR_STATUSES;
 
 /** An error meant for the client: status, code and message go into the envelope as they are. */
 export class AppError extends Error {

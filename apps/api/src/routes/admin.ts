@@ -1,15 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import {
   CleanupRequest,
   CleanupResponse,
   FailedJobPage,
   FailedJobsQuery,
-  JobActionResultRef,
+  JobActionResult,
   JobIdParams,
   QueueJobParams,
   SchedulerStatus,
 } from "../schemas/admin";
 import { errorResponse } from "../schemas/route-responses";
+
+const jobActionResult = (description: string) => Type.Ref(JobActionResult, { description });
+
 import type { AdminCleanupService } from "../services/admin-cleanup-service";
 import type { AdminJobsService } from "../services/admin-jobs-service";
 import type { SchedulerService } from "../services/scheduler-service";
@@ -33,6 +37,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       },
       schema: {
         tags: ["admin"],
+        operationId: "runCleanup",
         summary: "Run a cleanup now and wait for its result",
         description:
           "Removes uploads stuck in `processing` for longer than `max_age_minutes` (with their objects) and " +
@@ -40,8 +45,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
           "With `dry_run: true` it removes nothing and lists what it would remove in `would_clean`.",
         body: CleanupRequest,
         response: {
-          200: CleanupResponse,
-          500: errorResponse("`CLEANUP_FAILED`: the job failed or did not finish in time"),
+          200: Type.Ref(CleanupResponse, { description: "What the cleanup removed" }),
+          500: errorResponse("`CLEANUP_FAILED`: the job failed or did not finish in time", "CLEANUP_FAILED"),
         },
       },
     },
@@ -63,8 +68,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "getSchedulerStatus",
         summary: "Whether workers run scheduled jobs; each job's cron, paused flag, next and last run",
-        response: { 200: SchedulerStatus },
+        response: { 200: Type.Ref(SchedulerStatus, { description: "The scheduled jobs" }) },
       },
     },
     async () => scheduler.status(),
@@ -76,9 +82,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "pauseScheduledJob",
         summary: "Pause a scheduled job (stays paused across restarts); pausing a paused job is fine",
         params: JobIdParams,
-        response: { 200: JobActionResultRef, 404: errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id") },
+        response: {
+          200: jobActionResult("The job is paused"),
+          404: errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id", "JOB_NOT_FOUND"),
+        },
       },
     },
     async (request) => scheduler.pause(request.params.job_id, adminActor(request)),
@@ -90,9 +100,13 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "resumeScheduledJob",
         summary: "Resume a scheduled job; resuming a running job is fine",
         params: JobIdParams,
-        response: { 200: JobActionResultRef, 404: errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id") },
+        response: {
+          200: jobActionResult("The job is scheduled again"),
+          404: errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id", "JOB_NOT_FOUND"),
+        },
       },
     },
     async (request) => scheduler.resume(request.params.job_id, adminActor(request)),
@@ -104,9 +118,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "listFailedJobs",
         summary: "Failed jobs of a queue, newest first",
         querystring: FailedJobsQuery,
-        response: { 200: FailedJobPage },
+        response: { 200: Type.Ref(FailedJobPage, { description: "One page of failed jobs" }) },
       },
     },
     async (request) => jobs.listFailed(request.query.queue, request.query.page, request.query.page_size),
@@ -118,13 +133,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "retryFailedJob",
         summary: "Send a failed job back to its queue for another try",
         description: "404 `NOT_FOUND` for an unknown job, 400 `INVALID_STATUS` for a job that has not failed.",
         params: QueueJobParams,
         response: {
-          200: JobActionResultRef,
-          400: errorResponse("`INVALID_STATUS`: the job has not failed; `VALIDATION_ERROR`: bad parameters"),
-          404: errorResponse("`NOT_FOUND`: no such job in the queue"),
+          200: jobActionResult("The job is queued again"),
+          400: errorResponse("`INVALID_STATUS`: the job has not failed", "INVALID_STATUS"),
+          404: errorResponse("`NOT_FOUND`: no such job in the queue", "NOT_FOUND"),
         },
       },
     },

@@ -23,22 +23,25 @@ export const CleanupRequest = Type.Object(
 );
 export type CleanupRequest = Static<typeof CleanupRequest>;
 
-export const CleanupResponse = Type.Object({
-  success: Type.Literal(true),
-  cleaned_records: Type.Integer({ minimum: 0 }),
-  cleaned_files: Type.Integer({ minimum: 0 }),
-  duration_seconds: Type.Number({ minimum: 0, examples: [2.5] }),
-  errors: Type.Array(Type.String(), { description: "Objects that could not be removed, one message each" }),
-  would_clean: Type.Optional(
-    Type.Object(
-      {
-        records: Type.Object({ ids: Type.Array(Type.Integer()), total: Type.Integer({ minimum: 0 }) }),
-        files: Type.Object({ keys: Type.Array(Type.String()), total: Type.Integer({ minimum: 0 }) }),
-      },
-      { description: "Dry runs only: the first 1,000 record ids and file keys a run would remove, and the counts" },
+export const CleanupResponse = Type.Object(
+  {
+    success: Type.Literal(true),
+    cleaned_records: Type.Integer({ minimum: 0, examples: [3] }),
+    cleaned_files: Type.Integer({ minimum: 0, examples: [5] }),
+    duration_seconds: Type.Number({ minimum: 0, examples: [2.5] }),
+    errors: Type.Array(Type.String(), { description: "Objects that could not be removed, one message each" }),
+    would_clean: Type.Optional(
+      Type.Object(
+        {
+          records: Type.Object({ ids: Type.Array(Type.Integer()), total: Type.Integer({ minimum: 0 }) }),
+          files: Type.Object({ keys: Type.Array(Type.String()), total: Type.Integer({ minimum: 0 }) }),
+        },
+        { description: "Dry runs only: the first 1,000 record ids and file keys a run would remove, and the counts" },
+      ),
     ),
-  ),
-});
+  },
+  { $id: "CleanupResult" },
+);
 export type CleanupResponse = Static<typeof CleanupResponse>;
 
 export const toCleanupResponse = (outcome: CleanupOutcome): CleanupResponse => ({
@@ -67,22 +70,30 @@ export const LastRun = Type.Union([
 ]);
 export type LastRun = Static<typeof LastRun>;
 
-export const SchedulerStatus = Type.Object({
-  running: Type.Boolean({ description: "Whether at least one worker consumes the queue the scheduled jobs run on" }),
-  jobs: Type.Array(
-    Type.Object({
-      id: Type.String({ examples: ["cleanup_job"] }),
-      name: Type.String({ examples: ["cleanup_stale_records"] }),
-      next_run_time: Type.Union([Timestamp, Type.Null()], { description: "`null` while paused" }),
-      cron: Type.String({ examples: ["0 * * * *"], description: "Cron in force, read in UTC" }),
-      paused: Type.Boolean(),
-      last_run: LastRun,
-    }),
-  ),
-});
+export const ScheduledJobStatus = Type.Object(
+  {
+    id: Type.String({ examples: ["cleanup_job"] }),
+    name: Type.String({ examples: ["cleanup_stale_records"] }),
+    next_run_time: Type.Union([Timestamp, Type.Null()], { description: "`null` while paused" }),
+    cron: Type.String({ examples: ["0 * * * *"], description: "Cron in force, read in UTC" }),
+    paused: Type.Boolean(),
+    last_run: LastRun,
+  },
+  { $id: "ScheduledJobStatus" },
+);
+
+export const SchedulerStatus = Type.Object(
+  {
+    running: Type.Boolean({ description: "Whether at least one worker consumes the queue the scheduled jobs run on" }),
+    jobs: Type.Array(Type.Ref(ScheduledJobStatus)),
+  },
+  { $id: "SchedulerStatus" },
+);
 export type SchedulerStatus = Static<typeof SchedulerStatus>;
 
-export const JobIdParams = Type.Object({ job_id: Type.String({ minLength: 1, maxLength: 100 }) });
+export const JobIdParams = Type.Object({
+  job_id: Type.String({ minLength: 1, maxLength: 100, examples: ["cleanup_job"] }),
+});
 
 /** The answer of pause and resume. */
 export const JobActionResult = Type.Object(
@@ -94,7 +105,6 @@ export const JobActionResult = Type.Object(
   { $id: "JobActionResult" },
 );
 export type JobActionResult = Static<typeof JobActionResult>;
-export const JobActionResultRef = Type.Ref(JobActionResult);
 
 export const toNextRunTime = (next: Date | null): string | null => (next ? toTimestamp(next) : null);
 
@@ -106,28 +116,34 @@ export const FailedJobsQuery = Type.Object({
 });
 export type FailedJobsQuery = Static<typeof FailedJobsQuery>;
 
-export const FailedJob = Type.Object({
-  id: Type.String({ examples: ["thumbnail-42"] }),
-  queue: QueueNameSchema,
-  name: Type.String({ examples: ["generate_thumbnail"] }),
-  data: Type.Record(Type.String(), Type.Unknown()),
-  failed_reason: Type.String(),
-  attempts_made: Type.Integer({ minimum: 0 }),
-  failed_at: Type.Union([Timestamp, Type.Null()]),
-});
+export const FailedJob = Type.Object(
+  {
+    id: Type.String({ examples: ["thumbnail-42"] }),
+    queue: QueueNameSchema,
+    name: Type.String({ examples: ["generate_thumbnail"] }),
+    data: Type.Record(Type.String(), Type.Unknown(), { examples: [{ materialId: 42 }] }),
+    failed_reason: Type.String({ examples: ["ffmpeg wrote no frame"] }),
+    attempts_made: Type.Integer({ minimum: 0, examples: [3] }),
+    failed_at: Type.Union([Timestamp, Type.Null()]),
+  },
+  { $id: "FailedJob" },
+);
 export type FailedJob = Static<typeof FailedJob>;
 
-export const FailedJobPage = Type.Object({
-  items: Type.Array(FailedJob),
-  total: Type.Integer({ minimum: 0 }),
-  page: Type.Integer(),
-  page_size: Type.Integer(),
-});
+export const FailedJobPage = Type.Object(
+  {
+    items: Type.Array(Type.Ref(FailedJob)),
+    total: Type.Integer({ minimum: 0, examples: [1] }),
+    page: Type.Integer({ examples: [1] }),
+    page_size: Type.Integer({ examples: [20] }),
+  },
+  { $id: "FailedJobPage" },
+);
 export type FailedJobPage = Static<typeof FailedJobPage>;
 
 export const QueueJobParams = Type.Object({
   queue: QueueNameSchema,
-  job_id: Type.String({ minLength: 1, maxLength: 200 }),
+  job_id: Type.String({ minLength: 1, maxLength: 200, examples: ["thumbnail-42"] }),
 });
 
 // --- Admins in control of background jobs: schedules, run history, audit, queues ---
@@ -264,3 +280,13 @@ export const QueuePatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type QueuePatch = Static<typeof QueuePatch>;
+
+/** Shared shapes, registered once on the root instance so every route can `Type.Ref` them. */
+export const adminSchemas = [
+  JobActionResult,
+  CleanupResponse,
+  ScheduledJobStatus,
+  SchedulerStatus,
+  FailedJob,
+  FailedJobPage,
+];
