@@ -57,7 +57,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(metricsPlugin, { queues: deps.queues });
   await app.register(errorHandlerPlugin);
   await app.register(finiteNumbersPlugin);
-  await app.register(openApiPlugin, { config: deps.config });
   await app.register(securityHeadersPlugin);
   await app.register(corsPlugin, { config: deps.config });
 
@@ -67,6 +66,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   services.upload.onBytesStored((bytes) => app.metrics.uploadBytes.inc(bytes));
   // Before every route: turns each route's `config.auth` into its guard, OpenAPI security and error responses.
   await app.register(routePolicyPlugin, { auth: services.auth });
+  // After the route policy, so the document sees each route as the policy left it (a HEAD route is copied).
+  await app.register(openApiPlugin, { config: deps.config });
   await app.register(healthRoutes, { health: services.health });
   await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });
   app.addHook("onClose", () => services.catalogue.close());

@@ -13,10 +13,13 @@ import {
   invalidMaterialType,
   invalidStatus,
   invalidToken,
+  jobAlreadyRunning,
   materialNotFound,
   methodNotAllowed,
   rateLimitExceeded,
   scheduledJobNotFound,
+  tooManyUnfinishedUploads,
+  tusProtocolError,
   unauthorized,
   unsupportedFileType,
   uploadFailed,
@@ -114,6 +117,10 @@ const EXAMPLE_ERRORS: Record<ErrorCode, AppError> = {
   CLEANUP_FAILED: cleanupFailed("Cleanup did not finish within 60 seconds", undefined),
   DATABASE_ERROR: databaseUnavailable(),
   SERVICE_UNAVAILABLE: dependencyUnavailable("redis"),
+  JOB_ALREADY_RUNNING: jobAlreadyRunning("cleanup_job", "run-cleanup_job-1"),
+  TOO_MANY_UPLOADS: tooManyUnfinishedUploads(5),
+  UPLOAD_OFFSET_CONFLICT: tusProtocolError(409, "Upload-Offset does not match the stored offset"),
+  UPLOAD_EXPIRED: tusProtocolError(410, "The upload has expired"),
 };
 
 /** The error codes of each operation's error responses: `"get /api/v1/materials/{material_id}"` -> status -> codes. */
@@ -130,6 +137,9 @@ export function refineDocument(document: OpenApiDocument, errorCodes: ErrorCodes
     for (const [method, operation] of Object.entries(pathItem)) {
       refineOperation(operation, errorCodes.get(`${method} ${path}`) ?? {}, document);
     }
+    // @fastify/swagger suffixes a HEAD route's operationId with `-head` in case a GET shares it; none does here.
+    const head = pathItem.head;
+    if (head?.operationId?.endsWith("-head") && !pathItem.get) head.operationId = head.operationId.slice(0, -5);
   }
   dropUnusedEnvelope(document);
   return document;

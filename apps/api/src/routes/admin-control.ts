@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import {
   AuditPage,
   AuditQuery,
@@ -28,7 +29,7 @@ export interface AdminControlRoutesOptions {
   queueControls: QueueControlService;
 }
 
-const jobNotFound = errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id");
+const jobNotFound = errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id", "JOB_NOT_FOUND");
 
 /** `/api/v1/admin`: editing and running scheduled jobs, run history, audit trail, queue controls; admins only. */
 export const adminControlRoutes: FastifyPluginAsyncTypebox<AdminControlRoutesOptions> = async (
@@ -41,13 +42,17 @@ export const adminControlRoutes: FastifyPluginAsyncTypebox<AdminControlRoutesOpt
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "editScheduledJob",
         summary: "Change a scheduled job's cron (UTC); every worker applies it within seconds",
         description:
           "Stored in PostgreSQL, so restarts and a Redis flush keep it. 400 `VALIDATION_ERROR` with the cron " +
           "parser's reason, or for a schedule running more often than once a minute.",
         params: JobIdParams,
         body: ScheduleEditRequest,
-        response: { 200: ScheduledJob, 404: jobNotFound },
+        response: {
+          200: Type.Ref(ScheduledJob, { description: "The job with its next five run times" }),
+          404: jobNotFound,
+        },
       },
     },
     async (request) => scheduler.edit(request.params.job_id, request.body.cron, adminActor(request)),
@@ -59,13 +64,17 @@ export const adminControlRoutes: FastifyPluginAsyncTypebox<AdminControlRoutesOpt
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "runScheduledJob",
         summary: "Run a scheduled job now",
         description: "At most one run of a job at a time: 409 `JOB_ALREADY_RUNNING` while one waits or runs.",
         params: JobIdParams,
         response: {
-          202: RunAccepted,
+          202: Type.Ref(RunAccepted, { description: "The run is queued" }),
           404: jobNotFound,
-          409: errorResponse("`JOB_ALREADY_RUNNING`: a run of this job waits or runs (`details.run_id`)"),
+          409: errorResponse(
+            "`JOB_ALREADY_RUNNING`: a run of this job waits or runs (`details.run_id`)",
+            "JOB_ALREADY_RUNNING",
+          ),
         },
       },
     },
@@ -78,10 +87,11 @@ export const adminControlRoutes: FastifyPluginAsyncTypebox<AdminControlRoutesOpt
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "listScheduledJobRuns",
         summary: "Run history of a scheduled job, newest first",
         params: JobIdParams,
         querystring: ScheduleRunsQuery,
-        response: { 200: JobRunPage, 404: jobNotFound },
+        response: { 200: Type.Ref(JobRunPage, { description: "One page of runs" }), 404: jobNotFound },
       },
     },
     async (request) => scheduler.runs(request.params.job_id, request.query),
@@ -93,10 +103,11 @@ export const adminControlRoutes: FastifyPluginAsyncTypebox<AdminControlRoutesOpt
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "listJobRuns",
         summary: "Run history of every job of every queue, newest first",
         description: "One row per attempt, recorded by the worker; kept `JOB_RUN_RETENTION_DAYS` days.",
         querystring: JobRunsQuery,
-        response: { 200: JobRunPage },
+        response: { 200: Type.Ref(JobRunPage, { description: "One page of runs" }) },
       },
     },
     async (request) => {
@@ -111,9 +122,10 @@ export const adminControlRoutes: FastifyPluginAsyncTypebox<AdminControlRoutesOpt
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "listAuditEntries",
         summary: "Audit trail of admin actions, newest first",
         querystring: AuditQuery,
-        response: { 200: AuditPage },
+        response: { 200: Type.Ref(AuditPage, { description: "One page of audit entries" }) },
       },
     },
     async (request) => audit.list(request.query.page, request.query.page_size),
@@ -125,8 +137,9 @@ export const adminControlRoutes: FastifyPluginAsyncTypebox<AdminControlRoutesOpt
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "listQueues",
         summary: "Each queue: jobs by state, paused, global concurrency limit, workers connected",
-        response: { 200: QueueList },
+        response: { 200: Type.Ref(QueueList, { description: "Every queue" }) },
       },
     },
     async () => queueControls.list(),
@@ -138,11 +151,12 @@ export const adminControlRoutes: FastifyPluginAsyncTypebox<AdminControlRoutesOpt
       config: { auth: "admin" },
       schema: {
         tags: ["admin"],
+        operationId: "updateQueue",
         summary: "Pause or resume a queue and set its global concurrency (null: no limit)",
         description: "Stored in PostgreSQL and applied to BullMQ by the API and every worker within seconds.",
         params: QueueParams,
         body: QueuePatch,
-        response: { 200: QueueStatus },
+        response: { 200: Type.Ref(QueueStatus, { description: "The queue as it is now" }) },
       },
     },
     async (request) => queueControls.update(request.params.queue, request.body, adminActor(request)),

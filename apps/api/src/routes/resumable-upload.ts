@@ -124,18 +124,27 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "user" },
       schema: {
         tags: ["upload"],
+        operationId: "createResumableUpload",
         summary: "Create a resumable (tus) upload",
         description: TUS_DESCRIPTION,
         response: {
           201: Type.Null({ description: "Created; `Location` is the upload's URL" }),
-          400: errorResponse("`VALIDATION_ERROR`: bad `Upload-Metadata` or `Upload-Length`, or `Upload-Defer-Length`"),
-          412: errorResponse("`VALIDATION_ERROR`: no `Tus-Resumable: 1.0.0`"),
-          413: errorResponse("`FILE_TOO_LARGE`: `Upload-Length` over the type's limit"),
+          400: errorResponse(
+            "`VALIDATION_ERROR`: bad `Upload-Metadata` or `Upload-Length`, or `Upload-Defer-Length`",
+            "VALIDATION_ERROR",
+          ),
+          412: errorResponse("`VALIDATION_ERROR`: no `Tus-Resumable: 1.0.0`", "VALIDATION_ERROR"),
+          413: errorResponse("`FILE_TOO_LARGE`: `Upload-Length` over the type's limit", "FILE_TOO_LARGE"),
           415: errorResponse(
             "`UNSUPPORTED_FILE_TYPE`: the file name's type is not accepted, or sent bytes are not of it",
+            "UNSUPPORTED_FILE_TYPE",
           ),
-          429: errorResponse("`TOO_MANY_UPLOADS`: too many unfinished uploads (or `RATE_LIMIT_EXCEEDED`)"),
-          500: errorResponse("`UPLOAD_FAILED`: storage or the database failed"),
+          429: errorResponse(
+            "`TOO_MANY_UPLOADS`: too many unfinished uploads (or `RATE_LIMIT_EXCEEDED`)",
+            "TOO_MANY_UPLOADS",
+            "RATE_LIMIT_EXCEEDED",
+          ),
+          500: errorResponse("`UPLOAD_FAILED`: storage or the database failed", "UPLOAD_FAILED"),
         },
       },
     },
@@ -145,7 +154,7 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 
-  const UPLOAD_NOT_FOUND = errorResponse("`NOT_FOUND`: no such unfinished upload of yours");
+  const UPLOAD_NOT_FOUND = errorResponse("`NOT_FOUND`: no such unfinished upload of yours", "NOT_FOUND");
 
   app.head(
     "/:id",
@@ -154,12 +163,13 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "user", swagger: { exposeHeadRoute: true } },
       schema: {
         tags: ["upload"],
+        operationId: "getResumableUploadOffset",
         summary: "Offset of a resumable upload (`Upload-Offset`, `Upload-Length`)",
         params: UploadIdParams,
         response: {
-          200: Type.Null(),
+          200: Type.Null({ description: "`Upload-Offset` and `Upload-Length` in the headers" }),
           404: UPLOAD_NOT_FOUND,
-          410: errorResponse("`UPLOAD_EXPIRED`: past `Upload-Expires`"),
+          410: errorResponse("`UPLOAD_EXPIRED`: past `Upload-Expires`", "UPLOAD_EXPIRED"),
         },
       },
     },
@@ -175,19 +185,27 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "user" },
       schema: {
         tags: ["upload"],
+        operationId: "appendResumableUpload",
         summary: "Append bytes to a resumable upload at `Upload-Offset`",
         params: UploadIdParams,
         consumes: ["application/offset+octet-stream"],
         response: {
           204: Type.Null({ description: "Stored; `Upload-Offset` is the new offset, `X-Material-Id` once complete" }),
           404: UPLOAD_NOT_FOUND,
-          409: errorResponse("`UPLOAD_OFFSET_CONFLICT`: `Upload-Offset` is not the stored offset"),
-          410: errorResponse("`UPLOAD_EXPIRED`: past `Upload-Expires`"),
-          413: errorResponse("`FILE_TOO_LARGE`: more bytes than `Upload-Length`"),
+          409: errorResponse(
+            "`UPLOAD_OFFSET_CONFLICT`: `Upload-Offset` is not the stored offset",
+            "UPLOAD_OFFSET_CONFLICT",
+          ),
+          410: errorResponse("`UPLOAD_EXPIRED`: past `Upload-Expires`", "UPLOAD_EXPIRED"),
+          413: errorResponse("`FILE_TOO_LARGE`: more bytes than `Upload-Length`", "FILE_TOO_LARGE"),
           415: errorResponse(
             "`UNSUPPORTED_FILE_TYPE`: the first bytes are not of the declared type; the upload is gone",
+            "UNSUPPORTED_FILE_TYPE",
           ),
-          500: errorResponse("`UPLOAD_FAILED`: storage or the database failed; the stored offset stays valid"),
+          500: errorResponse(
+            "`UPLOAD_FAILED`: storage or the database failed; the stored offset stays valid",
+            "UPLOAD_FAILED",
+          ),
         },
       },
     },
@@ -203,9 +221,10 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "user" },
       schema: {
         tags: ["upload"],
+        operationId: "terminateResumableUpload",
         summary: "Terminate a resumable upload: its parts and its material row go",
         params: UploadIdParams,
-        response: { 204: Type.Null(), 404: UPLOAD_NOT_FOUND },
+        response: { 204: Type.Null({ description: "Terminated" }), 404: UPLOAD_NOT_FOUND },
       },
     },
     async (request, reply) => {

@@ -168,16 +168,19 @@ export const JobRun = Type.Object({
 });
 export type JobRun = Static<typeof JobRun>;
 
-const pageOf = <T extends TSchema>(item: T) =>
-  Type.Object({
-    items: Type.Array(item),
-    total: Type.Integer({ minimum: 0 }),
-    page: Type.Integer(),
-    page_size: Type.Integer(),
-    total_pages: Type.Integer(),
-  });
+const pageOf = <T extends TSchema>(item: T, $id: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      total: Type.Integer({ minimum: 0 }),
+      page: Type.Integer(),
+      page_size: Type.Integer(),
+      total_pages: Type.Integer(),
+    },
+    { $id },
+  );
 
-export const JobRunPage = pageOf(JobRun);
+export const JobRunPage = pageOf(JobRun, "JobRunPage");
 export type JobRunPage = Static<typeof JobRunPage>;
 
 const Paging = {
@@ -210,19 +213,23 @@ export const ScheduleEditRequest = Type.Object(
 );
 export type ScheduleEditRequest = Static<typeof ScheduleEditRequest>;
 
-export const ScheduledJob = Type.Object({
-  id: Type.String({ examples: ["cleanup_job"] }),
-  name: Type.String({ examples: ["cleanup_stale_records"] }),
-  cron: Type.String({ examples: ["*/15 * * * *"] }),
-  paused: Type.Boolean(),
-  next_runs: Type.Array(Timestamp, { description: "The next five run times of `cron` (UTC), whether paused or not" }),
-  last_run: LastRun,
-});
+export const ScheduledJob = Type.Object(
+  {
+    id: Type.String({ examples: ["cleanup_job"] }),
+    name: Type.String({ examples: ["cleanup_stale_records"] }),
+    cron: Type.String({ examples: ["*/15 * * * *"] }),
+    paused: Type.Boolean(),
+    next_runs: Type.Array(Timestamp, { description: "The next five run times of `cron` (UTC), whether paused or not" }),
+    last_run: LastRun,
+  },
+  { $id: "ScheduledJob" },
+);
 export type ScheduledJob = Static<typeof ScheduledJob>;
 
-export const RunAccepted = Type.Object({
-  run_id: Type.String({ description: "The job id of the run; its history rows carry it as `job_id`" }),
-});
+export const RunAccepted = Type.Object(
+  { run_id: Type.String({ description: "The job id of the run; its history rows carry it as `job_id`" }) },
+  { $id: "RunAccepted" },
+);
 export type RunAccepted = Static<typeof RunAccepted>;
 
 const AUDIT_SOURCES = ["api", "cli"] as const;
@@ -241,7 +248,7 @@ export const AuditEntry = Type.Object({
 });
 export type AuditEntry = Static<typeof AuditEntry>;
 
-export const AuditPage = pageOf(AuditEntry);
+export const AuditPage = pageOf(AuditEntry, "AuditPage");
 export type AuditPage = Static<typeof AuditPage>;
 export const AuditQuery = Type.Object(Paging);
 export type AuditQuery = Static<typeof AuditQuery>;
@@ -256,18 +263,21 @@ export const QueueCounts = Type.Object({
   completed: Type.Integer(),
 });
 
-export const QueueStatus = Type.Object({
-  name: QueueNameSchema,
-  counts: QueueCounts,
-  paused: Type.Boolean({ description: "As admins set it (PostgreSQL); workers apply it within seconds" }),
-  concurrency: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
-    description: "Jobs of the queue running at once across all workers (BullMQ global concurrency); null: no limit",
-  }),
-  workers: Type.Integer({ minimum: 0, description: "Worker connections consuming the queue" }),
-});
+export const QueueStatus = Type.Object(
+  {
+    name: QueueNameSchema,
+    counts: QueueCounts,
+    paused: Type.Boolean({ description: "As admins set it (PostgreSQL); workers apply it within seconds" }),
+    concurrency: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      description: "Jobs of the queue running at once across all workers (BullMQ global concurrency); null: no limit",
+    }),
+    workers: Type.Integer({ minimum: 0, description: "Worker connections consuming the queue" }),
+  },
+  { $id: "QueueStatus" },
+);
 export type QueueStatus = Static<typeof QueueStatus>;
 
-export const QueueList = Type.Object({ queues: Type.Array(QueueStatus) });
+export const QueueList = Type.Object({ queues: Type.Array(Type.Ref(QueueStatus)) }, { $id: "QueueList" });
 export type QueueList = Static<typeof QueueList>;
 
 export const QueueParams = Type.Object({ queue: QueueNameSchema });
@@ -289,4 +299,10 @@ export const adminSchemas = [
   SchedulerStatus,
   FailedJob,
   FailedJobPage,
+  ScheduledJob,
+  RunAccepted,
+  JobRunPage,
+  AuditPage,
+  QueueStatus,
+  QueueList,
 ];
