@@ -1,12 +1,23 @@
 export { hasCjkFontFallback } from "./cjk-fonts";
 export { type FfmpegBinaries, type LocateFfmpegOptions, locateFfmpeg } from "./ffmpeg-binary";
+export { FfmpegProgress } from "./ffmpeg-progress";
 export { type DecodedImage, decodeImage, isCompleteJpeg, readImageSize } from "./jpeg";
 export { MediaError, type MediaErrorCode } from "./media-error";
+export { isMoovBeforeMdat } from "./mp4-layout";
 export { type ConvertOptions, OfficeConverter, type OfficeConverterOptions } from "./office-conversion";
 export { isZipPackage, LIBREOFFICE_IMPORT_FILTERS, OFFICE_FORMATS, type OfficeFormat } from "./office-formats";
 export { DEFAULT_ZIP_LIMITS, inspectOfficePackage, type OfficePackage, type ZipLimits } from "./office-package";
 export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail } from "./pdf-thumbnail";
 export { renderPlaceholder } from "./placeholder";
+export { type MediaFacts, probeMedia, type VideoStreamFacts } from "./probe-streams";
+export { decideVideoPlan, transcodeSize, type VideoFormat, type VideoPlan } from "./video-policy";
+export {
+  DEFAULT_TRANSCODE_SETTINGS,
+  type PreparedVideo,
+  type PrepareVideoOptions,
+  prepareVideo,
+  type TranscodeSettings,
+} from "./video-preparation";
 export {
   chooseSeekSeconds,
   qualityToQscale,
