@@ -1,4 +1,5 @@
 export { hasCjkFontFallback } from "./cjk-fonts";
+export type { Deadline } from "./deadline";
 export { type FfmpegBinaries, type LocateFfmpegOptions, locateFfmpeg } from "./ffmpeg-binary";
 export { FfmpegProgress } from "./ffmpeg-progress";
 export { type DecodedImage, decodeImage, isCompleteJpeg, readImageSize } from "./jpeg";
@@ -7,7 +8,18 @@ export { isMoovBeforeMdat } from "./mp4-layout";
 export { type ConvertOptions, OfficeConverter, type OfficeConverterOptions } from "./office-conversion";
 export { isZipPackage, LIBREOFFICE_IMPORT_FILTERS, OFFICE_FORMATS, type OfficeFormat } from "./office-formats";
 export { DEFAULT_ZIP_LIMITS, inspectOfficePackage, type OfficePackage, type ZipLimits } from "./office-package";
-export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail } from "./pdf-thumbnail";
+export { type OpenPdfOptions, type PdfDocument, withPdfDocument } from "./pdf-document";
+export {
+  DEFAULT_MAX_PREVIEW_PAGES,
+  DEFAULT_PREVIEW_WIDTH,
+  type PagePreview,
+  type PagePreviewOptions,
+  type PdfAssets,
+  type PdfAssetsOptions,
+  renderPagePreviewsOf,
+  renderPdfAssets,
+} from "./pdf-pages";
+export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail, renderThumbnailOf } from "./pdf-thumbnail";
 export { renderPlaceholder } from "./placeholder";
 export { type MediaFacts, probeMedia, type VideoStreamFacts } from "./probe-streams";
 export { decideVideoPlan, transcodeSize, type VideoFormat, type VideoPlan } from "./video-policy";

@@ -1,9 +1,6 @@
-import { createCanvas } from "@napi-rs/canvas";
-import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
-import { startDeadline } from "./deadline";
-import { asMediaError, MediaError } from "./media-error";
-import { pdfjsAssetPaths } from "./pdfjs-assets";
-import { loadPdfjs } from "./pdfjs-module";
+import type { Deadline } from "./deadline";
+import { type PdfDocument, withPdfDocument } from "./pdf-document";
+import { renderPage } from "./pdf-render";
 
 export interface PdfThumbnailOptions {
   /** Output width in pixels; the first page is scaled to exactly this width. Default 480. */
@@ -24,20 +21,16 @@ export interface PdfThumbnail {
 
 const DEFAULT_WIDTH = 480;
 const DEFAULT_QUALITY = 80;
-const DEFAULT_TIMEOUT_MS = 30_000;
-/** Pages taller than this many widths (receipts, posters, broken MediaBoxes) are cut to their top part. */
-const MAX_HEIGHT_TO_WIDTH = 4;
-/** Images in the PDF above this many pixels are skipped instead of decoded (decompression bombs). */
-const MAX_IMAGE_PIXELS = 50_000_000;
-const PDFJS_VERBOSITY_ERRORS = 0;
 
-type RenderParameters = Parameters<PDFPageProxy["render"]>[0];
-
-function pdfReason(error: unknown): string {
-  const name = error instanceof Error ? error.name : "";
-  const message = error instanceof Error ? error.message : String(error);
-  if (name === "PasswordException") return "the PDF is password-protected";
-  return `pdf.js could not read the PDF: ${message}`;
+/** The thumbnail step on an opened document: page 1 as a JPEG `width` px wide. */
+export async function renderThumbnailOf(
+  document: PdfDocument,
+  deadline: Deadline,
+  options: Pick<PdfThumbnailOptions, "width" | "quality"> = {},
+): Promise<PdfThumbnail> {
+  const page = await renderPage(document, 1, options.width ?? DEFAULT_WIDTH, deadline);
+  const jpeg = await page.canvas.encode("jpeg", options.quality ?? DEFAULT_QUALITY);
+  return { jpeg, width: page.width, height: page.height, pageCount: document.numPages };
 }
 
 /**
@@ -45,72 +38,8 @@ function pdfReason(error: unknown): string {
  * @napi-rs/canvas. Fonts that are not embedded are drawn with system fonts (see `hasCjkFontFallback`).
  * Throws MediaError with a storable reason on any failure. Does not modify `data`.
  */
-export async function renderPdfThumbnail(data: Uint8Array, options: PdfThumbnailOptions = {}): Promise<PdfThumbnail> {
-  const width = options.width ?? DEFAULT_WIDTH;
-  const quality = options.quality ?? DEFAULT_QUALITY;
-  const deadline = startDeadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, "PDF thumbnail", options.signal);
-  // Loaded lazily: loading pdfjs installs DOMMatrix/Path2D polyfills on globalThis.
-  const { getDocument } = await loadPdfjs();
-  const loadingTask = getDocument({
-    // A copy: pdfjs transfers (detaches) the buffer it is given, and callers' Buffers may share a pool.
-    data: new Uint8Array(data),
-    ...pdfjsAssetPaths(),
-    cMapPacked: true,
-    isEvalSupported: false,
-    maxImageSize: MAX_IMAGE_PIXELS,
-    verbosity: PDFJS_VERBOSITY_ERRORS,
-  });
-  // Observed at once: destroy() on abort rejects this promise, possibly before it is awaited below.
-  loadingTask.promise.catch(() => undefined);
-  const abortLoading = () => void loadingTask.destroy();
-  deadline.signal.addEventListener("abort", abortLoading, { once: true });
-  try {
-    deadline.throwIfAborted();
-    const document = await loadingTask.promise.catch((error: unknown) => {
-      deadline.throwIfAborted();
-      throw new MediaError("UNREADABLE_INPUT", pdfReason(error), { cause: error });
-    });
-    const page = await document.getPage(1).catch((error: unknown) => {
-      deadline.throwIfAborted();
-      throw new MediaError("UNREADABLE_INPUT", pdfReason(error), { cause: error });
-    });
-    const pageSize = page.getViewport({ scale: 1 });
-    if (!(pageSize.width > 0 && pageSize.height > 0)) {
-      throw new MediaError("UNREADABLE_INPUT", "the first page of the PDF has no size");
-    }
-    const viewport = page.getViewport({ scale: width / pageSize.width });
-    const height = Math.min(Math.max(1, Math.round(viewport.height)), width * MAX_HEIGHT_TO_WIDTH);
-    const canvas = createCanvas(width, height);
-    const context = canvas.getContext("2d");
-    context.fillStyle = "#ffffff";
-    context.fillRect(0, 0, width, height);
-
-    const renderTask = page.render({
-      // pdfjs types these as DOM canvas objects; @napi-rs/canvas is what its own Node canvas factory uses.
-      canvas: canvas as unknown as RenderParameters["canvas"],
-      canvasContext: context as unknown as RenderParameters["canvasContext"],
-      viewport,
-    });
-    const cancelRender = () => renderTask.cancel();
-    deadline.signal.addEventListener("abort", cancelRender, { once: true });
-    try {
-      await renderTask.promise;
-    } catch (error) {
-      deadline.throwIfAborted();
-      throw new MediaError("UNREADABLE_INPUT", pdfReason(error), { cause: error });
-    } finally {
-      deadline.signal.removeEventListener("abort", cancelRender);
-    }
-    deadline.throwIfAborted();
-    const jpeg = await canvas.encode("jpeg", quality);
-    page.cleanup();
-    return { jpeg, width, height, pageCount: document.numPages };
-  } catch (error) {
-    throw asMediaError(error, "PDF thumbnail failed");
-  } finally {
-    deadline.signal.removeEventListener("abort", abortLoading);
-    deadline.dispose();
-    // Frees the document, its fonts and its (fake) worker state so nothing is kept between jobs.
-    await loadingTask.destroy();
-  }
+export function renderPdfThumbnail(data: Uint8Array, options: PdfThumbnailOptions = {}): Promise<PdfThumbnail> {
+  return withPdfDocument(data, { ...options, what: "PDF thumbnail" }, (document, deadline) =>
+    renderThumbnailOf(document, deadline, options),
+  );
 }
