@@ -22,6 +22,14 @@ export {
 export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail, renderThumbnailOf } from "./pdf-thumbnail";
 export { renderPlaceholder } from "./placeholder";
 export { type MediaFacts, probeMedia, type VideoStreamFacts } from "./probe-streams";
+export { renderStoryboard, type Storyboard, type StoryboardOptions } from "./storyboard";
+export {
+  chooseStoryboardInterval,
+  type StoryboardCue,
+  storyboardCues,
+  storyboardTileSize,
+  storyboardVtt,
+} from "./storyboard-layout";
 export { decideVideoPlan, transcodeSize, type VideoFormat, type VideoPlan } from "./video-policy";
 export {
   DEFAULT_TRANSCODE_SETTINGS,
