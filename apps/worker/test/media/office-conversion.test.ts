@@ -1,10 +1,15 @@
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import {
+  flatPresentation,
+  flatText,
+  pdfPageCount,
+  saveWithLibreOffice,
+  writeZip,
+} from "@learning-hub/testing/media-files";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaError, OfficeConverter, type OfficeFormat } from "../../src/media";
-import { flatPresentation, flatText, pdfPageCount, saveWithLibreOffice } from "./office-documents";
-import { writeZip } from "./zip-writer";
 
 const SLIDES = 3;
 const PAGES = 2;

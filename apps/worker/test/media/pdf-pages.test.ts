@@ -1,7 +1,7 @@
+import { multiPagePdf } from "@learning-hub/testing/media-files";
 import { describe, expect, it } from "vitest";
 import { decodeImage, MediaError, type PagePreview, type PdfDocument, renderPdfAssets } from "../../src/media";
 import { countPixels, meanLuma } from "./helpers";
-import { multiPagePdf } from "./pdf-writer";
 
 /** Share of the bottom bar drawn blue: page N of M draws a bar N/M of the width, so each page differs. */
 function blueBarShare(image: Awaited<ReturnType<typeof decodeImage>>): number {

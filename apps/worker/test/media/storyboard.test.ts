@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { generateVideo } from "@learning-hub/testing/media-files";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   chooseStoryboardInterval,
@@ -11,7 +12,6 @@ import {
   storyboardCues,
   storyboardTileSize,
 } from "../../src/media";
-import { generateVideo } from "./video-files";
 
 let dir: string;
 

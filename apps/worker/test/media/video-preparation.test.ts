@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { generateVideo, streamCodecs, videoStreamHash } from "@learning-hub/testing/media-files";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMoovBeforeMdat, MediaError, prepareVideo, type VideoFormat } from "../../src/media";
-import { generateVideo, streamCodecs, videoStreamHash } from "./video-files";
 
 const H264_AAC = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"];
 

@@ -1,4 +1,4 @@
-import { execFileAsync } from "./helpers";
+import { execFileAsync } from "./run";
 
 export interface VideoSpec {
   seconds: number;
