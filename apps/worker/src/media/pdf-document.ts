@@ -2,6 +2,7 @@ import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { type Deadline, startDeadline } from "./deadline";
 import { asMediaError, MediaError } from "./media-error";
 import { pdfjsAssetPaths } from "./pdfjs-assets";
+import { installSkiaFontFace, skiaFontDocument } from "./pdfjs-fonts";
 import { loadPdfjs } from "./pdfjs-module";
 
 /** An opened pdfjs document; what `withPdfDocument` hands to each step (thumbnail, previews, text). */
@@ -47,6 +48,7 @@ export async function withPdfDocument<T>(
   const deadline = startDeadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, what, options.signal);
   // Loaded lazily: loading pdfjs installs DOMMatrix/Path2D polyfills on globalThis.
   const { getDocument } = await loadPdfjs();
+  installSkiaFontFace();
   const loadingTask = getDocument({
     // A copy: pdfjs transfers (detaches) the buffer it is given, and callers' Buffers may share a pool.
     data: new Uint8Array(data),
@@ -55,6 +57,8 @@ export async function withPdfDocument<T>(
     isEvalSupported: false,
     maxImageSize: MAX_IMAGE_PIXELS,
     verbosity: PDFJS_VERBOSITY_ERRORS,
+    disableFontFace: false,
+    ownerDocument: skiaFontDocument,
   });
   // Observed at once: destroy() on abort rejects this promise, possibly before it is awaited below.
   loadingTask.promise.catch(() => undefined);

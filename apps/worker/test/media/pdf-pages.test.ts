@@ -1,4 +1,5 @@
 import { multiPagePdf } from "@learning-hub/testing/media-files";
+import { GlobalFonts } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { decodeImage, MediaError, type PagePreview, type PdfDocument, renderPdfAssets } from "../../src/media";
 import { countPixels, meanLuma } from "./helpers";
@@ -36,6 +37,14 @@ describe("renderPdfAssets", () => {
     }
     expect(seenByStep).toHaveLength(1);
     expect(seenByStep[0]?.numPages).toBe(6);
+  });
+
+  it("hands the PDF's fonts to the canvas while the document is open and removes them after", async () => {
+    const pdfjsFonts = () => GlobalFonts.families.filter((font) => /^g_d\d+_f\d+$/.test(font.family));
+    let whileOpen = 0;
+    await renderPdfAssets(multiPagePdf(2), { steps: [async () => void (whileOpen = pdfjsFonts().length)] });
+    expect(whileOpen).toBeGreaterThan(0);
+    expect(pdfjsFonts()).toEqual([]);
   });
 
   it("stops at the page cap", async () => {
