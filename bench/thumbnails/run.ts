@@ -25,10 +25,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { parseArgs, promisify } from "node:util";
-import type { WorkerDependencies } from "../../apps/worker/src/dependencies";
-import { createJobHandlers } from "../../apps/worker/src/jobs/handlers";
-import { startWorkers } from "../../apps/worker/src/jobs/runtime";
-import { createLogger } from "../../apps/worker/src/logger";
 import {
   chooseSeekSeconds,
   type FfmpegBinaries,
@@ -38,9 +34,11 @@ import {
   renderVideoThumbnail,
 } from "../../apps/worker/src/media";
 import { ensurePlaceholders } from "../../apps/worker/src/services/placeholders";
+import { buildWorker } from "../../apps/worker/src/worker";
 import { WorkerProcess } from "../../apps/worker/test/support/worker-process";
 import { UsersRepository } from "../../packages/db/src/repositories/users";
-import { jobSettings, thumbnailJobId } from "../../packages/queue/src/index";
+import { createLogger } from "../../packages/lifecycle/src/index";
+import { thumbnailJobId } from "../../packages/queue/src/index";
 import { type BenchStack, repositoryRoot, startBenchStack } from "./stack";
 
 const execFileAsync = promisify(execFile);
@@ -183,16 +181,14 @@ async function measureJobTimes(context: BenchContext): Promise<void> {
   const { stack, catalogue, ffmpeg, work, bigVideo } = context;
   const videoId = await catalogue.add(bigVideo, "video", "materials/1/big.mp4");
   const pdfId = await catalogue.add(fixture("handout-5-pages.pdf"), "pdf", "materials/1/handout.pdf");
-  const deps: WorkerDependencies = {
+  const inProcess = buildWorker({
     config: stack.config,
-    logger: createLogger({ ...stack.config, logLevel: "silent" }),
+    logger: createLogger({ logLevel: "silent" }),
     database: stack.database,
     storage: stack.storage,
     connection: stack.connection,
-    queues: stack.queues,
-    settings: jobSettings(stack.config),
     ffmpeg,
-  };
+  });
   const seek = chooseSeekSeconds(await probeDuration(bigVideo));
   const frame = path.join(work, "frame.jpg");
   const cliFromUrl = async () => {
@@ -205,21 +201,14 @@ async function measureJobTimes(context: BenchContext): Promise<void> {
       ...["-jpeg", "-f", "1", "-l", "1", "-scale-to-x", "480", "-scale-to-y", "-1"],
       ...[fixture("handout-5-pages.pdf"), path.join(work, "page")],
     ]);
-  const runtime = startWorkers({
-    config: stack.config,
-    logger: deps.logger,
-    connection: stack.connection,
-    handlers: createJobHandlers(deps),
-    settings: deps.settings,
-    queues: ["thumbnails"],
-  });
+  await inProcess.start({ queues: ["thumbnails"], schedules: [] });
   await jobTime(stack, catalogue, pdfId); // warm-up
   const pdfInProcess: number[] = [];
   for (let round = 0; round < ROUNDS * 4; round++) {
     pdfInProcess.push(await jobTime(stack, catalogue, pdfId));
     await pdftoppm();
   }
-  await runtime.close();
+  await inProcess.close();
 
   const worker = new WorkerProcess(stack.env);
   await worker.waitForLog((line) => line.msg === "worker started", 120_000);

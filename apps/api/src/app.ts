@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import cors from "@fastify/cors";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { createLogger } from "@learning-hub/lifecycle";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppDependencies } from "./dependencies";
-import { createLogger } from "./logger";
 import { authPlugin, jwtPlugin } from "./plugins/auth";
 import { errorHandlerPlugin } from "./plugins/error-handler";
 import { metricsPlugin } from "./plugins/metrics";

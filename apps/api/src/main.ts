@@ -1,11 +1,10 @@
 import { loadConfig } from "@learning-hub/config";
 import { createDatabase, runMigrations } from "@learning-hub/db";
-import { onShutdownSignal } from "@learning-hub/lifecycle";
+import { createLogger, onShutdownSignal } from "@learning-hub/lifecycle";
 import { startMetricsServer } from "@learning-hub/metrics";
 import { createClientConnection, JobQueues, jobSettings } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
 import { buildApp } from "./app";
-import { createLogger } from "./logger";
 
 const config = loadConfig();
 const logger = createLogger(config);

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "@learning-hub/config";
-import { createWorkerConnection, type JobSettings, jobSettings, QueueName } from "@learning-hub/queue";
+import { createWorkerConnection, type JobTable, jobSettings, QueueName } from "@learning-hub/queue";
 import { TEST_REDIS_URL } from "@learning-hub/testing";
-import { type Job, Queue, QueueEvents } from "bullmq";
+import { type Job, Queue, QueueEvents, UnrecoverableError } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { assertHandlersComplete, startWorkers, type WorkerRuntime } from "../src/jobs/runtime";
-import { type JobContext, type JobHandlers, PermanentJobError } from "../src/jobs/types";
+import type { JobContext, JobHandlers } from "../src/jobs/types";
 
 describe("assertHandlersComplete", () => {
   const complete = {
@@ -39,9 +39,15 @@ describe("startWorkers", () => {
     THUMBNAIL_ATTEMPTS: "3",
     THUMBNAIL_BACKOFF_MS: "10",
   });
-  const settings = {
-    ...jobSettings(config),
-    generate_thumbnail: { attempts: 3, backoff: { type: "fixed", delay: 10 }, timeoutMs: 300 } satisfies JobSettings,
+  const table = jobSettings(config);
+  const settings: JobTable = {
+    ...table,
+    generate_thumbnail: {
+      ...table.generate_thumbnail,
+      attempts: 3,
+      backoff: { type: "fixed", delay: 10 },
+      timeoutMs: 300,
+    },
   };
   const connection = createWorkerConnection(config.redis.url);
   const queue = new Queue(QueueName.thumbnails, { connection, prefix: config.redis.prefix });
@@ -115,9 +121,9 @@ describe("startWorkers", () => {
     expect(seen).toEqual([]);
   });
 
-  it("fails a job whose handler raises PermanentJobError without retrying it", async () => {
+  it("fails a job whose handler raises UnrecoverableError without retrying it", async () => {
     behaviour = async () => {
-      throw new PermanentJobError("unsupported input");
+      throw new UnrecoverableError("unsupported input");
     };
     const job = await settle({ materialId: 2 });
     expect(await job.getState()).toBe("failed");

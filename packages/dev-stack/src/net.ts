@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { TimeoutError, withTimeout } from "@learning-hub/lifecycle";
 
 /** Whether something accepts TCP connections on 127.0.0.1:`port`. */
 export function isPortOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
@@ -61,13 +62,10 @@ export async function terminate(pid: number, signal: NodeJS.Signals, timeoutMs: 
 
 /** `promise`'s value, or "timeout" if it has not settled within `ms` (the timer does not outlive it). */
 export async function within<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
   try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
+    return await withTimeout(promise, ms, "waiting");
+  } catch (error) {
+    if (error instanceof TimeoutError) return "timeout";
+    throw error;
   }
 }

@@ -11,4 +11,3 @@ export {
   registerQueueDepth,
 } from "./queue-depth";
 export { createMetricsRegistry } from "./registry";
-export { TimeoutError, withTimeout } from "./with-timeout";

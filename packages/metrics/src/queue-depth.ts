@@ -1,6 +1,6 @@
+import { withTimeout } from "@learning-hub/lifecycle";
 import type { Queue } from "bullmq";
 import { Counter, Gauge, type Registry } from "prom-client";
-import { withTimeout } from "./with-timeout";
 
 /** The job states reported per queue (BullMQ's own names). */
 export const QUEUE_STATES = ["waiting", "active", "delayed", "failed", "completed", "prioritized", "paused"] as const;

@@ -38,14 +38,15 @@ interface JobContract {
 }
 
 /**
- * Every job the system runs: its queue, payload and result. The worker's job
- * table is keyed by these names, so a job added here cannot compile without a handler.
+ * Every job the system runs: its queue, payload and result. The job table
+ * (`jobSettings`) and the worker's handlers are keyed by these names, so a job
+ * added here cannot compile without its settings and a handler.
  */
 export const JobContracts = {
   generate_thumbnail: { queue: QueueName.thumbnails, data: ThumbnailJobData, result: Type.Null() },
   /** Manual cleanup from `POST /admin/cleanup`. */
   cleanup: { queue: QueueName.maintenance, data: CleanupJobData, result: CleanupResult },
-  /** The repeatable cleanup run by the `cleanup_job` scheduler. */
+  /** The repeatable cleanup, created by the `cleanup_job` schedule (see `SCHEDULES`). */
   cleanup_stale_records: { queue: QueueName.maintenance, data: CleanupJobData, result: CleanupResult },
   /** Re-enqueues thumbnails stuck in `pending` (e.g. Redis was down at upload time). */
   sweep_pending_thumbnails: { queue: QueueName.maintenance, data: SweepJobData, result: SweepResult },
@@ -57,16 +58,8 @@ export type JobResult<N extends JobName> = Static<(typeof JobContracts)[N]["resu
 export type CleanupParams = Static<typeof CleanupJobData>;
 export type CleanupOutcome = Static<typeof CleanupResult>;
 
-/** BullMQ priorities: lower runs first. Fresh uploads go ahead of re-runs and backfills. */
-export const Priority = { upload: 1, backfill: 10 } as const;
+/** BullMQ priorities: lower runs first. Fresh uploads go ahead of re-runs and backfills; `none` is FIFO. */
+export const Priority = { none: 0, upload: 1, backfill: 10 } as const;
 
 /** Deterministic id so one material never has two thumbnail jobs queued at once. */
 export const thumbnailJobId = (materialId: number): string => `thumbnail-${materialId}`;
-
-export const CLEANUP_SCHEDULER_ID = "cleanup_job";
-export const CLEANUP_JOB_NAME = "cleanup_stale_records";
-export const DEFAULT_CLEANUP_PARAMS: CleanupParams = {
-  cleanupProcessing: true,
-  cleanupOrphans: true,
-  maxAgeMinutes: 30,
-};

@@ -1,15 +1,22 @@
 export * from "./contracts";
+export {
+  type JobSettings,
+  type JobTable,
+  jobSettings,
+  queueSettings,
+} from "./job-table";
 export { JobQueues, type QueueOptions } from "./queues";
 export { createClientConnection, createWorkerConnection } from "./redis";
 export {
   applySchedule,
+  CLEANUP_SCHEDULER_ID,
   type DesiredSchedule,
-  findScheduledJob,
+  desiredSchedule,
+  findPausableSchedule,
   nextRunTime,
-  SCHEDULED_JOBS,
-  type ScheduleChange,
-  type ScheduledJobDefinition,
+  SCHEDULES,
+  type ScheduleDefinition,
+  scheduleQueue,
   schedulerChangedChannel,
-  schedulerQueue,
-} from "./schedulers";
-export { addOptions, type JobSettings, jobSettings } from "./settings";
+  scheduleSeeds,
+} from "./schedules";

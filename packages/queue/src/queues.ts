@@ -1,20 +1,19 @@
-import { type JobsOptions, Queue, QueueEvents } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import {
   type CleanupOutcome,
   type CleanupParams,
   type JobData,
   type JobName,
-  Priority,
   QueueName,
   thumbnailJobId,
 } from "./contracts";
-import { addOptions, type JobSettings } from "./settings";
+import { addOptions, type JobTable } from "./job-table";
 
 export interface QueueOptions {
   connection: Redis;
   prefix: string;
-  settings: Record<JobName, JobSettings>;
+  settings: JobTable;
 }
 
 /** Producer side of the queues, used by the API. */
@@ -33,26 +32,24 @@ export class JobQueues {
     return [this.thumbnails, this.maintenance];
   }
 
-  async enqueueThumbnail(materialId: number, priority: number = Priority.upload): Promise<void> {
+  /** `priority` defaults to the job table's (a fresh upload's); the sweep passes `Priority.backfill`. */
+  async enqueueThumbnail(materialId: number, priority?: number): Promise<void> {
     const data: JobData<"generate_thumbnail"> = { materialId };
+    const settings = this.options.settings.generate_thumbnail;
     await this.thumbnails.add("generate_thumbnail" satisfies JobName, data, {
-      ...addOptions(this.options.settings.generate_thumbnail),
+      ...addOptions({ ...settings, priority: priority ?? settings.priority }),
       jobId: thumbnailJobId(materialId),
-      priority,
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 7 * 86400 },
     });
   }
 
   /** Runs a cleanup on the worker and waits for its result, at most `timeoutMs`. */
   async runCleanup(params: CleanupParams, timeoutMs: number): Promise<CleanupOutcome> {
     const events = await this.events();
-    const options: JobsOptions = {
-      ...addOptions(this.options.settings.cleanup),
-      removeOnComplete: { age: 3600 },
-      removeOnFail: { age: 86400 },
-    };
-    const job = await this.maintenance.add("cleanup" satisfies JobName, params, options);
+    const job = await this.maintenance.add(
+      "cleanup" satisfies JobName,
+      params,
+      addOptions(this.options.settings.cleanup),
+    );
     return (await job.waitUntilFinished(events, timeoutMs)) as CleanupOutcome;
   }
 

@@ -1,6 +1,6 @@
 import type { Config } from "@learning-hub/config";
 import type { DatabaseHandle } from "@learning-hub/db";
-import { TimeoutError, withTimeout } from "@learning-hub/metrics";
+import { TimeoutError, withTimeout } from "@learning-hub/lifecycle";
 import type { ObjectStorage } from "@learning-hub/storage";
 import type { Redis } from "ioredis";
 import { AppError } from "../errors/app-error";

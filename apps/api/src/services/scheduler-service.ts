@@ -2,16 +2,18 @@ import type { Config } from "@learning-hub/config";
 import { ScheduledJobsRepository } from "@learning-hub/db/repositories/scheduled-jobs";
 import {
   applySchedule,
-  findScheduledJob,
-  type JobName,
+  type DesiredSchedule,
+  desiredSchedule,
+  findPausableSchedule,
   type JobQueues,
-  type JobSettings,
+  type JobTable,
   jobSettings,
   nextRunTime,
-  SCHEDULED_JOBS,
-  type ScheduledJobDefinition,
+  SCHEDULES,
+  type ScheduleDefinition,
+  scheduleQueue,
   schedulerChangedChannel,
-  schedulerQueue,
+  scheduleSeeds,
 } from "@learning-hub/queue";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
@@ -24,7 +26,7 @@ export interface SchedulerServiceOptions {
   repository: ScheduledJobsRepository;
   queues: JobQueues;
   redis: Redis;
-  settings: Record<JobName, JobSettings>;
+  settings: JobTable;
   logger: FastifyBaseLogger;
 }
 
@@ -42,11 +44,12 @@ export class SchedulerService {
     const { queues, repository } = this.options;
     // Every scheduled job runs on the maintenance queue; a consumer of it is what makes them run.
     const workers = await queues.maintenance.getWorkersCount();
+    const pausable = SCHEDULES.filter((definition) => definition.pausable);
     const jobs = await Promise.all(
-      SCHEDULED_JOBS.map(async (definition) => {
+      pausable.map(async (definition) => {
         const paused = (await repository.find(definition.id))?.paused ?? false;
-        const next = paused ? null : await nextRunTime(schedulerQueue(queues, definition), definition);
-        return { id: definition.id, name: definition.name, next_run_time: toNextRunTime(next) };
+        const next = paused ? null : await nextRunTime(scheduleQueue(queues, definition), definition);
+        return { id: definition.id, name: definition.displayName, next_run_time: toNextRunTime(next) };
       }),
     );
     return { running: workers > 0, jobs };
@@ -61,13 +64,13 @@ export class SchedulerService {
   }
 
   private async setPaused(jobId: string, paused: boolean): Promise<JobActionResult> {
-    const definition = findScheduledJob(jobId);
+    const definition = findPausableSchedule(jobId);
     if (!definition) throw new AppError(404, "JOB_NOT_FOUND", `Scheduled job ${jobId} not found`);
     const { repository, config } = this.options;
-    await repository.ensure({ id: definition.id, name: definition.name, schedule: config.cleanup.schedule });
+    await repository.seed(scheduleSeeds(config));
     const row = await repository.setPaused(definition.id, paused);
     if (!row) throw new Error(`scheduled job ${definition.id} vanished while being updated`);
-    await this.applyAndAnnounce(definition, { pattern: row.schedule, paused: row.paused });
+    await this.applyAndAnnounce(definition, desiredSchedule(definition, row, config));
     return {
       success: true,
       message: `Job ${definition.id} ${paused ? "paused" : "resumed"} successfully`,
@@ -76,17 +79,14 @@ export class SchedulerService {
   }
 
   /** Best effort: the state is saved, and every worker re-applies it within `cleanup.reconcileSeconds` anyway. */
-  private async applyAndAnnounce(
-    definition: ScheduledJobDefinition,
-    desired: { pattern: string; paused: boolean },
-  ): Promise<void> {
+  private async applyAndAnnounce(definition: ScheduleDefinition, desired: DesiredSchedule): Promise<void> {
     const { queues, redis, settings, config, logger } = this.options;
     try {
-      await applySchedule(schedulerQueue(queues, definition), definition, desired, settings[definition.name]);
+      await applySchedule(scheduleQueue(queues, definition), definition, desired, settings[definition.jobName]);
       await redis.publish(schedulerChangedChannel(config.redis.prefix), definition.id);
     } catch (error) {
       logger.warn(
-        { scheduler: definition.id, err: (error as Error).message },
+        { scheduler: definition.id, err: error },
         "could not apply the scheduler change to Redis; workers will reconcile it",
       );
     }

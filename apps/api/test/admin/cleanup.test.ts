@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDatabase, materials } from "@learning-hub/db";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   listKeys,
   materialExists,
@@ -14,7 +14,7 @@ import {
 import { createTestApp, type TestApp } from "../support/app";
 import { bearer, makeAdmin, registerUser } from "../support/auth";
 import { multipartForm } from "../support/multipart";
-import { type InProcessWorker, startWorker, waitFor } from "../support/worker";
+import { type InProcessWorker, startWorker } from "../support/worker";
 
 // Grace 0: every unreferenced object is an orphan at once, the harshest setting for in-flight uploads.
 let t: TestApp;
@@ -212,10 +212,14 @@ describe("POST /api/v1/admin/cleanup: an upload in flight", () => {
       form.stream().pipe(req);
     });
 
-    const row = await waitFor("the upload's processing row", async () => {
-      const [found] = await t.env.database.db.select().from(materials).where(eq(materials.uploaderId, uploader.id));
-      return found && sent >= 12 ? found : undefined;
-    });
+    const row = await vi.waitFor(
+      async () => {
+        const [found] = await t.env.database.db.select().from(materials).where(eq(materials.uploaderId, uploader.id));
+        if (!found || sent < 12) throw new Error("the upload's processing row is not there yet");
+        return found;
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     expect(row.status).toBe("processing");
 
     const during = await cleanup({ max_age_minutes: 1 });

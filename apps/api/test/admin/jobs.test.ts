@@ -1,8 +1,8 @@
 import { createDatabase } from "@learning-hub/db";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../support/app";
 import { bearer, makeAdmin, registerUser } from "../support/auth";
-import { type InProcessWorker, startWorker, waitFor } from "../support/worker";
+import { type InProcessWorker, startWorker } from "../support/worker";
 
 let t: TestApp;
 let token: string;
@@ -58,10 +58,14 @@ describe("failed jobs", () => {
     const retry = await call("POST", `/jobs/maintenance/${job.id}/retry`);
     expect(retry.statusCode).toBe(200);
     expect(retry.json()).toEqual({ success: true, message: `Job ${job.id} queued for retry`, job_id: job.id });
-    const retried = await waitFor("the retried job to complete", async () => {
-      const state = await (await t.queues.maintenance.getJob(job.id))?.getState();
-      return state === "completed" ? state : undefined;
-    });
+    const retried = await vi.waitFor(
+      async () => {
+        const state = await (await t.queues.maintenance.getJob(job.id))?.getState();
+        if (state !== "completed") throw new Error(`the retried job is ${state ?? "absent"}, not completed`);
+        return state;
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     expect(retried).toBe("completed");
     expect((await call("GET", "/jobs/failed?queue=maintenance")).json()).toMatchObject({ total: 0 });
 

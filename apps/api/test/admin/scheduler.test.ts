@@ -2,13 +2,14 @@ import { scheduledJobs } from "@learning-hub/db";
 import { CLEANUP_SCHEDULER_ID, schedulerChangedChannel } from "@learning-hub/queue";
 import type { Job } from "bullmq";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../support/app";
 import { bearer, makeAdmin, registerUser } from "../support/auth";
-import { flushPrefix, type InProcessWorker, startWorker, waitFor } from "../support/worker";
+import { flushPrefix, type InProcessWorker, startWorker } from "../support/worker";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ISO_SECOND = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+const WITHIN_10S = { timeout: 10_000, interval: 50 };
 
 interface Admin {
   t: TestApp;
@@ -89,7 +90,7 @@ describe("scheduler on a one-second schedule", () => {
     expect(next).toMatch(ISO_SECOND);
     expect(Date.parse(next)).toBeGreaterThanOrEqual(startOfThisSecond());
 
-    await waitFor("two scheduled runs", async () => (runs.length >= 2 ? true : undefined), 10_000);
+    await vi.waitFor(() => expect(runs.length, "scheduled runs").toBeGreaterThanOrEqual(2), WITHIN_10S);
   });
 
   it("pause stops the runs, and they stay stopped across a worker restart", async () => {
@@ -141,7 +142,7 @@ describe("scheduler on a one-second schedule", () => {
     const next = (await nextRunTime(a)) ?? "";
     expect(next).toMatch(ISO_SECOND);
     expect(Date.parse(next)).toBeGreaterThanOrEqual(startOfThisSecond());
-    await waitFor("a run after resuming", async () => (runs.length >= 1 ? true : undefined), 10_000);
+    await vi.waitFor(() => expect(runs.length, "runs after resuming").toBeGreaterThanOrEqual(1), WITHIN_10S);
   });
 
   it("comes back within seconds after Redis loses every key, without a restart", async () => {
@@ -151,9 +152,9 @@ describe("scheduler on a one-second schedule", () => {
     expect(await scheduler(a)).toBeUndefined();
     const runs = recordRuns(worker);
 
-    await waitFor("the scheduler to be recreated", () => scheduler(a), 10_000);
+    await vi.waitFor(async () => expect(await scheduler(a), "the recreated scheduler").toBeTruthy(), WITHIN_10S);
     expect(await nextRunTime(a)).toMatch(ISO_SECOND);
-    await waitFor("a run after the flush", async () => (runs.length >= 1 ? true : undefined), 10_000);
+    await vi.waitFor(() => expect(runs.length, "runs after the flush").toBeGreaterThanOrEqual(1), WITHIN_10S);
   });
 
   it("answers 404 JOB_NOT_FOUND for an unknown job", async () => {
@@ -227,7 +228,10 @@ describe("scheduler on an hourly schedule", () => {
       .where(eq(scheduledJobs.id, CLEANUP_SCHEDULER_ID));
     await a.t.redis.publish(schedulerChangedChannel(a.t.env.config.redis.prefix), CLEANUP_SCHEDULER_ID);
 
-    await waitFor("the worker to remove the scheduler", async () => ((await scheduler(a)) ? undefined : true), 5_000);
+    await vi.waitFor(async () => expect(await scheduler(a), "the removed scheduler").toBeFalsy(), {
+      timeout: 5_000,
+      interval: 50,
+    });
     expect(await nextRunTime(a)).toBeNull();
   });
 });

@@ -1,9 +1,9 @@
 import { Writable } from "node:stream";
 import { loadConfig } from "@learning-hub/config";
 import { users } from "@learning-hub/db";
+import { createLogger } from "@learning-hub/lifecycle";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/logger";
 import { createTestApp, type TestApp } from "../support/app";
 
 /** Every line the app logs, kept in memory. */

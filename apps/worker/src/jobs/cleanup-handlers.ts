@@ -1,13 +1,11 @@
 import { CleanupRepository } from "@learning-hub/db/repositories/cleanup";
 import type { CleanupOutcome } from "@learning-hub/queue";
-import type { WorkerDependencies } from "../dependencies";
+import type { JobDependencies } from "../dependencies";
 import { CleanupService } from "../services/cleanup-service";
 import type { JobContext, JobHandlers } from "./types";
 
 /** The cleanup jobs of the job table: the manual run and the scheduled one share the service. */
-export function createCleanupHandlers(
-  deps: WorkerDependencies,
-): Pick<JobHandlers, "cleanup" | "cleanup_stale_records"> {
+export function createCleanupHandlers(deps: JobDependencies): Pick<JobHandlers, "cleanup" | "cleanup_stale_records"> {
   const service = new CleanupService({
     repository: new CleanupRepository(deps.database.db),
     storage: deps.storage,
@@ -22,7 +20,7 @@ export function createCleanupHandlers(
   };
   return {
     cleanup: async (params, context) => report(await service.run(params, context.signal), context),
-    // The scheduler's template carries the default parameters (see SCHEDULED_JOBS).
+    // The scheduler's template carries the default parameters (see SCHEDULES).
     cleanup_stale_records: async (params, context) => report(await service.run(params, context.signal), context),
   };
 }

@@ -1,10 +1,10 @@
-import type { WorkerDependencies } from "../dependencies";
+import type { JobDependencies } from "../dependencies";
 import { createCleanupHandlers } from "./cleanup-handlers";
 import { createThumbnailHandlers } from "./thumbnail-handlers";
 import type { JobHandlers } from "./types";
 
 /** The worker's job table: every job name of the contracts mapped to its handler. */
-export function createJobHandlers(deps: WorkerDependencies): JobHandlers {
+export function createJobHandlers(deps: JobDependencies): JobHandlers {
   const thumbnails = createThumbnailHandlers(deps);
   const cleanup = createCleanupHandlers(deps);
   return {

@@ -1,32 +1,12 @@
 import type { Config } from "@learning-hub/config";
-import { JobContracts, type JobName, type JobSettings, QueueName } from "@learning-hub/queue";
+import { TimeoutError, withTimeout } from "@learning-hub/lifecycle";
+import { JobContracts, type JobName, type JobTable, QueueName, queueSettings } from "@learning-hub/queue";
 import { Value } from "@sinclair/typebox/value";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { JobMetrics } from "../metrics";
-import { type JobHandlers, PermanentJobError } from "./types";
-
-export interface QueueRuntimeSettings {
-  concurrency: number;
-  /** How long a job's lock lives; BullMQ renews it at half this while the job runs. */
-  lockDurationMs: number;
-  /** How often stalled jobs (their worker died) are looked for and handed to another worker. */
-  stalledIntervalMs: number;
-}
-
-export function queueSettings(config: Config): Record<QueueName, QueueRuntimeSettings> {
-  return {
-    // ffmpeg runs in a child process, so the lock keeps being renewed during a long render; a killed
-    // worker's job is taken over after at most lock + interval (30 s by default).
-    thumbnails: {
-      concurrency: config.thumbnails.concurrency,
-      lockDurationMs: config.thumbnails.lockDurationMs,
-      stalledIntervalMs: config.thumbnails.stalledIntervalMs,
-    },
-    maintenance: { concurrency: 1, lockDurationMs: 60_000, stalledIntervalMs: 30_000 },
-  };
-}
+import type { JobHandlers } from "./types";
 
 /** Fails start-up unless every job name of the contracts has exactly one handler and nothing else is registered. */
 export function assertHandlersComplete(handlers: Partial<Record<string, unknown>>): void {
@@ -46,7 +26,7 @@ export interface WorkerRuntimeOptions {
   logger: Logger;
   connection: Redis;
   handlers: JobHandlers;
-  settings: Record<JobName, JobSettings>;
+  settings: JobTable;
   /** Only consume these queues (default: all). */
   queues?: QueueName[];
   /** Records the duration and outcome of every attempt. */
@@ -61,11 +41,11 @@ export interface WorkerRuntime {
 
 export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
   assertHandlersComplete(options.handlers);
-  const runtimeSettings = queueSettings(options.config);
+  const consumers = queueSettings(options.config);
   const shutdown = new AbortController();
   const names = options.queues ?? (Object.values(QueueName) as QueueName[]);
   const workers = names.map((queue) => {
-    const settings = runtimeSettings[queue];
+    const settings = consumers[queue];
     const attempt = (job: Job) => runJob(job, options, shutdown.signal);
     const { metrics } = options;
     const processor = metrics ? (job: Job) => metrics.observe(queue, job, () => attempt(job)) : attempt;
@@ -75,15 +55,15 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
       concurrency: settings.concurrency,
       lockDuration: settings.lockDurationMs,
       stalledInterval: settings.stalledIntervalMs,
-      maxStalledCount: 2,
+      maxStalledCount: settings.maxStalledCount,
     });
     worker.on("failed", (job, err) =>
       options.logger.warn(
-        { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
+        { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err },
         "job attempt failed",
       ),
     );
-    worker.on("error", (err) => options.logger.error({ queue, err: err.message }, "worker error"));
+    worker.on("error", (err) => options.logger.error({ queue, err }, "worker error"));
     return worker;
   });
   return {
@@ -104,25 +84,19 @@ async function runJob(job: Job, options: WorkerRuntimeOptions, shutdownSignal: A
     const reason = [...Value.Errors(contract.data, job.data)].map((e) => `${e.path} ${e.message}`).join("; ");
     throw new UnrecoverableError(`invalid payload for ${name}: ${reason}`);
   }
-  const settings = options.settings[name];
-  const timeout = AbortSignal.timeout(settings.timeoutMs);
-  const signal = AbortSignal.any([timeout, shutdownSignal]);
+  const { timeoutMs } = options.settings[name];
+  const timeout = new AbortController();
+  const signal = AbortSignal.any([timeout.signal, shutdownSignal]);
   const logger = options.logger.child({ job: name, jobId: job.id, attempt: job.attemptsMade + 1 });
   const isFinalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   const started = performance.now();
   try {
-    const result = await Promise.race([
-      handler(job.data, { job, logger, signal, isFinalAttempt }),
-      new Promise<never>((_, reject) => {
-        timeout.addEventListener("abort", () => reject(new Error(`timed out after ${settings.timeoutMs} ms`)), {
-          once: true,
-        });
-      }),
-    ]);
+    const result = await withTimeout(handler(job.data, { job, logger, signal, isFinalAttempt }), timeoutMs, name);
     logger.info({ durationMs: Math.round(performance.now() - started) }, "job completed");
     return result;
   } catch (error) {
-    if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+    // The handler's work stops too (child processes, streams), not only the wait for it.
+    if (error instanceof TimeoutError) timeout.abort(error);
     throw error;
   }
 }

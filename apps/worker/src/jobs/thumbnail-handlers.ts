@@ -1,12 +1,12 @@
 import { ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
-import type { WorkerDependencies } from "../dependencies";
+import type { JobDependencies } from "../dependencies";
 import { ThumbnailService } from "../services/thumbnail-service";
 import { sweepPendingThumbnails } from "../services/thumbnail-sweep";
 import type { JobHandlers } from "./types";
 
 /** The thumbnail jobs of the job table. */
 export function createThumbnailHandlers(
-  deps: WorkerDependencies,
+  deps: JobDependencies,
 ): Pick<JobHandlers, "generate_thumbnail" | "sweep_pending_thumbnails"> {
   const repository = new ThumbnailsRepository(deps.database.db);
   const service = new ThumbnailService({

@@ -15,8 +15,3 @@ export type JobHandler<N extends JobName> = (data: JobData<N>, context: JobConte
 
 /** One handler per job name: a job added to the contracts cannot compile without one. */
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
-
-/** A failure that retrying cannot fix (bad payload, unsupported input): the job fails at once. */
-export class PermanentJobError extends Error {
-  override name = "PermanentJobError";
-}

@@ -3,12 +3,13 @@ import type { DatabaseHandle } from "@learning-hub/db";
 import { ScheduledJobsRepository } from "@learning-hub/db/repositories/scheduled-jobs";
 import {
   applySchedule,
-  type JobName,
+  desiredSchedule,
   type JobQueues,
-  type JobSettings,
-  SCHEDULED_JOBS,
+  type JobTable,
+  type ScheduleDefinition,
+  scheduleQueue,
   schedulerChangedChannel,
-  schedulerQueue,
+  scheduleSeeds,
 } from "@learning-hub/queue";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -18,18 +19,15 @@ export interface ScheduleReconcilerOptions {
   logger: Logger;
   database: DatabaseHandle;
   queues: JobQueues;
-  settings: Record<JobName, JobSettings>;
+  settings: JobTable;
   /** Duplicated for the pub/sub subscription, which needs a connection of its own. */
   connection: Redis;
-  /**
-   * Schedulers that cannot be paused (e.g. the thumbnail sweep): each reconcile re-creates them when
-   * missing, so a flushed Redis gets them back too. Each returns whether it created its scheduler.
-   */
-  fixedSchedules?: Record<string, () => Promise<boolean>>;
+  /** The entries of `SCHEDULES` this reconciler owns. */
+  schedules: readonly ScheduleDefinition[];
 }
 
 /**
- * Keeps BullMQ's job schedulers equal to the desired state in PostgreSQL:
+ * Keeps BullMQ's job schedulers equal to the desired state in PostgreSQL and config (`desiredSchedule`):
  * at start-up, whenever the API announces a change, and every
  * `cleanup.reconcileSeconds` (which brings a flushed Redis back without a
  * restart). Runs never overlap within a process; a request arriving during a
@@ -47,15 +45,9 @@ export class ScheduleReconciler {
     this.repository = new ScheduledJobsRepository(options.database.db);
   }
 
-  /** Records this worker's schedule, reconciles once and starts listening; a database failure fails start-up. */
+  /** Seeds the missing rows, reconciles once and starts listening; a database failure fails start-up. */
   async start(): Promise<void> {
-    for (const definition of SCHEDULED_JOBS) {
-      await this.repository.upsertSchedule({
-        id: definition.id,
-        name: definition.name,
-        schedule: this.options.config.cleanup.schedule,
-      });
-    }
+    await this.repository.seed(scheduleSeeds(this.options.config));
     await this.reconcile();
     await this.subscribe();
     this.timer = setInterval(() => void this.reconcile(), this.options.config.cleanup.reconcileSeconds * 1000);
@@ -89,31 +81,20 @@ export class ScheduleReconciler {
   }
 
   private async reconcileOnce(): Promise<void> {
-    const { logger, queues, settings } = this.options;
-    for (const definition of SCHEDULED_JOBS) {
+    const { config, logger, queues, settings } = this.options;
+    for (const definition of this.options.schedules) {
       try {
-        const desired = await this.repository.find(definition.id);
-        // No row means nobody has paused it: start-up always writes one, so it was deleted by hand.
-        const state = { pattern: desired?.schedule ?? this.options.config.cleanup.schedule, paused: !!desired?.paused };
-        const change = await applySchedule(
-          schedulerQueue(queues, definition),
-          definition,
-          state,
-          settings[definition.name],
-        );
+        // No row means nobody has paused it: start-up always seeds one, so it was deleted by hand.
+        const stored = definition.pausable ? await this.repository.find(definition.id) : undefined;
+        const desired = desiredSchedule(definition, stored, config);
+        const queue = scheduleQueue(queues, definition);
+        const change = await applySchedule(queue, definition, desired, settings[definition.jobName]);
         if (change !== "unchanged" && change !== "absent") {
-          logger.info({ scheduler: definition.id, change, ...state }, "job scheduler reconciled");
+          logger.info({ scheduler: definition.id, change, ...desired }, "job scheduler reconciled");
         }
       } catch (error) {
         // The next signal or tick tries again.
-        logger.warn({ scheduler: definition.id, err: (error as Error).message }, "job scheduler reconcile failed");
-      }
-    }
-    for (const [id, ensure] of Object.entries(this.options.fixedSchedules ?? {})) {
-      try {
-        if (await ensure()) logger.info({ scheduler: id, change: "created" }, "job scheduler reconciled");
-      } catch (error) {
-        logger.warn({ scheduler: id, err: (error as Error).message }, "job scheduler reconcile failed");
+        logger.warn({ scheduler: definition.id, err: error }, "job scheduler reconcile failed");
       }
     }
   }
@@ -122,7 +103,7 @@ export class ScheduleReconciler {
     const channel = schedulerChangedChannel(this.options.config.redis.prefix);
     const subscriber = this.options.connection.duplicate();
     this.subscriber = subscriber;
-    subscriber.on("error", (err) => this.options.logger.warn({ err: err.message }, "scheduler subscriber error"));
+    subscriber.on("error", (err) => this.options.logger.warn({ err }, "scheduler subscriber error"));
     subscriber.on("message", (received) => {
       if (received === channel) void this.reconcile();
     });

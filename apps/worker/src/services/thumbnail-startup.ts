@@ -1,13 +1,15 @@
-import type { WorkerDependencies } from "../dependencies";
+import type { JobDependencies } from "../dependencies";
 import { hasCjkFontFallback } from "../media";
 import { ensurePlaceholders } from "./placeholders";
-import { scheduleThumbnailSweep } from "./thumbnail-sweep";
 
 /**
  * Start-up of the thumbnail side of a worker: says which ffmpeg it uses, warns when Chinese text in PDFs
- * would render as boxes, puts the placeholder images failed materials point at, and schedules the sweep.
+ * would render as boxes, and puts the placeholder images failed materials point at. (The sweep that
+ * re-enqueues pending thumbnails is in `SCHEDULES`.)
  */
-export async function prepareThumbnailWork(deps: WorkerDependencies): Promise<void> {
+export async function prepareThumbnailWork(
+  deps: Pick<JobDependencies, "ffmpeg" | "logger" | "storage">,
+): Promise<void> {
   const { ffmpeg, logger } = deps;
   logger.info(
     { source: ffmpeg.source, ffmpegPath: ffmpeg.ffmpegPath, ffprobePath: ffmpeg.ffprobePath },
@@ -18,5 +20,4 @@ export async function prepareThumbnailWork(deps: WorkerDependencies): Promise<vo
   }
   const created = await ensurePlaceholders(deps.storage);
   if (created.length > 0) logger.info({ created }, "placeholder images stored");
-  await scheduleThumbnailSweep(deps.queues, deps.settings.sweep_pending_thumbnails);
 }

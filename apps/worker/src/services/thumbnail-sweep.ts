@@ -1,17 +1,7 @@
 import type { ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
-import {
-  addOptions,
-  type JobName,
-  type JobQueues,
-  type JobSettings,
-  Priority,
-  thumbnailJobId,
-} from "@learning-hub/queue";
+import { type JobQueues, Priority, thumbnailJobId } from "@learning-hub/queue";
 import type { Logger } from "pino";
 
-export const SWEEP_SCHEDULER_ID = "sweep_pending_thumbnails";
-const SWEEP_JOB_NAME: JobName = "sweep_pending_thumbnails";
-const SWEEP_EVERY_MS = 5 * 60_000;
 /** A material activated this recently is left to its upload, which enqueues it at upload priority itself. */
 const SWEEP_GRACE_SECONDS = 120;
 /** Per run; the next run takes the rest, so one sweep never floods the queue. */
@@ -46,23 +36,4 @@ export async function sweepPendingThumbnails(deps: ThumbnailSweepDependencies): 
   }
   if (enqueued > 0) deps.logger.info({ enqueued, pending: ids.length }, "re-enqueued pending thumbnails");
   return enqueued;
-}
-
-/**
- * Creates the repeatable sweep when BullMQ has none (at start-up, and on every scheduler reconcile, so a
- * flushed Redis gets it back); an existing one is left alone so its next run is not pushed back.
- * Returns whether it was created.
- */
-export async function scheduleThumbnailSweep(queues: JobQueues, settings: JobSettings): Promise<boolean> {
-  if (await queues.maintenance.getJobScheduler(SWEEP_SCHEDULER_ID)) return false;
-  await queues.maintenance.upsertJobScheduler(
-    SWEEP_SCHEDULER_ID,
-    { every: SWEEP_EVERY_MS },
-    {
-      name: SWEEP_JOB_NAME,
-      data: {},
-      opts: { ...addOptions(settings), removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-    },
-  );
-  return true;
 }

@@ -1,50 +1,32 @@
 import { type MetricsServer, startMetricsServer } from "@learning-hub/metrics";
 import { findSamples, sampleValue } from "@learning-hub/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobHandlers } from "../../src/jobs/handlers";
-import { startWorkers, type WorkerRuntime } from "../../src/jobs/runtime";
-import { createWorkerMetrics, type WorkerMetrics } from "../../src/metrics";
-import { prepareThumbnailWork } from "../../src/services/thumbnail-startup";
-import { workersHealth } from "../../src/worker-health";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { WorkerRuntime } from "../../src/jobs/runtime";
+import type { LearningHubWorker } from "../../src/worker";
 import { fixturePath } from "../media/helpers";
 import {
   createMaterial,
   createWorkerHarness,
   type WorkerHarness,
-  waitFor,
   waitForThumbnailJob,
 } from "../support/worker-harness";
 
 const ATTEMPTS = 2;
 let harness: WorkerHarness;
-let metrics: WorkerMetrics;
+let worker: LearningHubWorker;
 let runtime: WorkerRuntime;
 let server: MetricsServer;
 
-/** The worker's consumers as main.ts starts them, with metrics. */
-function startInstrumented(queues: ("thumbnails" | "maintenance")[]): WorkerRuntime {
-  const { config, logger, connection, settings } = harness.deps;
-  return startWorkers({
-    config,
-    logger,
-    connection,
-    settings,
-    handlers: createJobHandlers(harness.deps),
-    queues,
-    metrics,
-  });
-}
-
 beforeAll(async () => {
   harness = await createWorkerHarness({ THUMBNAIL_ATTEMPTS: String(ATTEMPTS), THUMBNAIL_BACKOFF_MS: "50" });
-  await prepareThumbnailWork(harness.deps);
-  metrics = createWorkerMetrics(harness.queues);
-  runtime = startInstrumented(["thumbnails"]);
+  // The worker as main.ts starts it, consuming thumbnails only, with the pending-thumbnail sweep scheduled.
+  worker = harness.build();
+  runtime = await worker.start({ queues: ["thumbnails"], schedules: ["sweep_pending_thumbnails"] });
   server = await startMetricsServer({
     host: "127.0.0.1",
     port: 0,
-    registry: metrics.registry,
-    health: () => workersHealth(runtime.workers),
+    registry: worker.metrics.registry,
+    health: () => worker.health(),
   });
 });
 
@@ -74,7 +56,7 @@ describe("worker metrics", () => {
     const invalid = await harness.queues.thumbnails.add("generate_thumbnail", { materialId: "x" }, { attempts: 3 });
     await waitForThumbnailJob(harness.queues, good.id);
     await waitForThumbnailJob(harness.queues, missing.id);
-    await waitFor("the invalid job to fail", async () => ((await invalid.getState()) === "failed" ? true : undefined));
+    await vi.waitFor(async () => expect(await invalid.getState()).toBe("failed"), { timeout: 30_000, interval: 50 });
 
     const response = await scrape();
     expect(response.status).toBe(200);
@@ -90,7 +72,7 @@ describe("worker metrics", () => {
 
     expect(sampleValue(text, "queue_jobs", { queue: "thumbnails", state: "completed" })).toBe(1);
     expect(sampleValue(text, "queue_jobs", { queue: "thumbnails", state: "failed" })).toBe(2);
-    // The pending-thumbnail sweep that prepareThumbnailWork schedules; nothing consumes maintenance here.
+    // The pending-thumbnail sweep's next run; nothing consumes maintenance here.
     const maintenance = (state: string) => sampleValue(text, "queue_jobs", { queue: "maintenance", state }) ?? 0;
     expect(maintenance("waiting") + maintenance("delayed")).toBe(1);
     expect(maintenance("active")).toBe(0);
@@ -99,8 +81,8 @@ describe("worker metrics", () => {
 
   it("labels job names outside the contracts as unknown", async () => {
     const stray = await harness.queues.thumbnails.add("no_such_job", {});
-    await waitFor("the stray job to fail", async () => ((await stray.getState()) === "failed" ? true : undefined));
-    const text = await metrics.render();
+    await vi.waitFor(async () => expect(await stray.getState()).toBe("failed"), { timeout: 30_000, interval: 50 });
+    const text = await worker.metrics.render();
     expect(sampleValue(text, "job_failures_total", { queue: "thumbnails", name: "unknown", final: "true" })).toBe(1);
     expect(text).not.toContain("no_such_job");
   });

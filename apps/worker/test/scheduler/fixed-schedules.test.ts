@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ScheduleReconciler } from "../../src/scheduler/schedule-reconciler";
-import { SWEEP_SCHEDULER_ID, scheduleThumbnailSweep } from "../../src/services/thumbnail-sweep";
+import type { ScheduleReconciler } from "../../src/scheduler/schedule-reconciler";
 import { createWorkerHarness, type WorkerHarness } from "../support/worker-harness";
+
+/** A schedule admins cannot pause: no row in PostgreSQL, always wanted in BullMQ. */
+const SWEEP_SCHEDULER_ID = "sweep_pending_thumbnails";
 
 let harness: WorkerHarness;
 let reconciler: ScheduleReconciler;
@@ -9,22 +11,13 @@ let reconciler: ScheduleReconciler;
 beforeAll(async () => {
   // An hour between periodic reconciles: only the explicit ones below run.
   harness = await createWorkerHarness({ SCHEDULER_RECONCILE_SECONDS: "3600" });
-  const { config, logger, database, queues, settings, connection } = harness.deps;
-  reconciler = new ScheduleReconciler({
-    config,
-    logger,
-    database,
-    queues,
-    settings,
-    connection,
-    fixedSchedules: {
-      [SWEEP_SCHEDULER_ID]: () => scheduleThumbnailSweep(queues, settings.sweep_pending_thumbnails),
-    },
-  });
-  await reconciler.start();
+  // Schedules only: nothing consumes, so the sweep's next job stays where BullMQ put it.
+  const worker = harness.build();
+  await worker.start({ queues: [] });
+  if (!worker.scheduler) throw new Error("the worker started without its schedules");
+  reconciler = worker.scheduler;
 });
 afterAll(async () => {
-  await reconciler.close();
   await harness.close();
 });
 

@@ -2,23 +2,30 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { materials } from "@learning-hub/db";
 import { UsersRepository } from "@learning-hub/db/repositories/users";
-import { createWorkerConnection, JobQueues, jobSettings, type QueueName, thumbnailJobId } from "@learning-hub/queue";
+import { createWorkerConnection, JobQueues, jobSettings, thumbnailJobId } from "@learning-hub/queue";
 import { createTestEnvironment, type TestEnvironment } from "@learning-hub/testing";
 import type { Job } from "bullmq";
 import { eq, sql } from "drizzle-orm";
 import { type Logger, pino } from "pino";
-import type { WorkerDependencies } from "../../src/dependencies";
-import { createJobHandlers } from "../../src/jobs/handlers";
-import { startWorkers, type WorkerRuntime } from "../../src/jobs/runtime";
+import { vi } from "vitest";
+import type { JobDependencies, WorkerDependencies } from "../../src/dependencies";
+import type { WorkerRuntime } from "../../src/jobs/runtime";
 import { locateFfmpeg } from "../../src/media";
+import { buildWorker, type LearningHubWorker, type WorkerStartOptions } from "../../src/worker";
 
-/** A test environment plus the worker's dependencies, built as `main.ts` builds them. */
+/** A test environment and workers built on it by `buildWorker`, as `main.ts` builds them. */
 export interface WorkerHarness {
   env: TestEnvironment;
-  deps: WorkerDependencies;
+  /** A built worker's wiring, for services tested directly; `start` builds and starts workers like it. */
+  deps: JobDependencies;
   queues: JobQueues;
-  /** Starts in-process consumers of the thumbnail queue (or the given queues) with the job table of main.ts. */
-  start(options?: { deps?: Partial<WorkerDependencies>; queues?: QueueName[] }): WorkerRuntime;
+  /**
+   * Builds and starts a worker consuming the thumbnail queue (or the given queues), without the schedules
+   * unless asked; `deps` replaces some of its dependencies (e.g. a slow storage).
+   */
+  start(options?: { deps?: Partial<WorkerDependencies> } & WorkerStartOptions): Promise<WorkerRuntime>;
+  /** Builds a worker, to be started by the caller; `close` closes it too. */
+  build(deps?: Partial<WorkerDependencies>): LearningHubWorker;
   close(): Promise<void>;
 }
 
@@ -37,42 +44,34 @@ export async function createWorkerHarness(
   };
 }
 
-/** A worker on an environment someone else owns (e.g. a test app's); `close` leaves the environment alone. */
+/** Workers on an environment someone else owns (e.g. a test app's); `close` leaves the environment alone. */
 export function workerHarnessOn(env: TestEnvironment, logger: Logger = pino({ level: "silent" })): WorkerHarness {
-  const { config } = env;
-  const connection = createWorkerConnection(config.redis.url);
-  const settings = jobSettings(config);
-  const queues = new JobQueues({ connection, prefix: config.redis.prefix, settings });
+  const connection = createWorkerConnection(env.config.redis.url);
   const deps: WorkerDependencies = {
-    config,
+    config: env.config,
     logger,
     database: env.database,
     storage: env.storage,
     connection,
-    queues,
-    settings,
     ffmpeg: locateFfmpeg(),
   };
-  const runtimes: WorkerRuntime[] = [];
+  const first = buildWorker(deps);
+  const built: LearningHubWorker[] = [first];
   return {
     env,
-    deps,
-    queues,
-    start(options = {}) {
-      const merged = { ...deps, ...options.deps };
-      const runtime = startWorkers({
-        config,
-        logger,
-        connection,
-        handlers: createJobHandlers(merged),
-        settings,
-        queues: options.queues ?? ["thumbnails"],
-      });
-      runtimes.push(runtime);
-      return runtime;
+    deps: first.jobDependencies,
+    queues: first.queues,
+    build(replaced = {}) {
+      const worker = buildWorker({ ...deps, ...replaced });
+      built.push(worker);
+      return worker;
+    },
+    async start({ deps: replaced, ...options } = {}) {
+      return this.build(replaced).start({ queues: ["thumbnails"], schedules: [], ...options });
     },
     async close() {
-      await Promise.all(runtimes.map((runtime) => runtime.close()));
+      await Promise.all(built.map((worker) => worker.close()));
+      const queues = new JobQueues({ connection, prefix: env.config.redis.prefix, settings: jobSettings(env.config) });
       await Promise.all(queues.all().map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
       await queues.close();
       connection.disconnect();
@@ -137,30 +136,17 @@ export async function readMaterial(env: TestEnvironment, id: number) {
   return row;
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 /** Waits until the material's thumbnail job has finished for good (completed, or failed with no retry left). */
 export async function waitForThumbnailJob(queues: JobQueues, materialId: number, timeoutMs = 30_000): Promise<Job> {
-  return waitFor(
-    `the thumbnail job of material ${materialId}`,
+  return vi.waitFor(
     async () => {
       const job = await queues.thumbnails.getJob(thumbnailJobId(materialId));
       const state = await job?.getState();
-      return state === "completed" || state === "failed" ? job : undefined;
+      if (!job || (state !== "completed" && state !== "failed")) {
+        throw new Error(`the thumbnail job of material ${materialId} has not finished (${state ?? "absent"})`);
+      }
+      return job;
     },
-    timeoutMs,
+    { timeout: timeoutMs, interval: 50 },
   );
 }

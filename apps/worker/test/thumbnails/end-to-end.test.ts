@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../api/test/support/app";
 import { bearer, type RegisteredUser, registerUser } from "../../../api/test/support/auth";
 import { fixture, multipartForm } from "../../../api/test/support/multipart";
 import { postUpload } from "../../../api/test/support/uploads";
 import { decodeImage } from "../../src/media";
-import { prepareThumbnailWork } from "../../src/services/thumbnail-startup";
-import { type WorkerHarness, waitFor, workerHarnessOn } from "../support/worker-harness";
+import { type WorkerHarness, workerHarnessOn } from "../support/worker-harness";
 
 let t: TestApp;
 let worker: WorkerHarness;
@@ -14,8 +13,7 @@ let user: RegisteredUser;
 beforeAll(async () => {
   t = await createTestApp({ env: { THUMBNAIL_ATTEMPTS: "2", THUMBNAIL_BACKOFF_MS: "50" } });
   worker = workerHarnessOn(t.env);
-  await prepareThumbnailWork(worker.deps);
-  worker.start();
+  await worker.start();
   user = await registerUser(t.app);
 });
 
@@ -43,16 +41,20 @@ interface ThumbnailStatus {
 
 /** Polls `GET /upload/thumbnail-status/{id}` as a client would, until the thumbnail is no longer pending. */
 function settledStatus(materialId: number): Promise<ThumbnailStatus> {
-  return waitFor(`the thumbnail of material ${materialId}`, async () => {
-    const response = await t.app.inject({
-      method: "GET",
-      url: `/api/v1/upload/thumbnail-status/${materialId}`,
-      headers: bearer(user.accessToken),
-    });
-    expect(response.statusCode, response.body).toBe(200);
-    const status = response.json() as ThumbnailStatus;
-    return status.thumbnail_status === "pending" ? undefined : status;
-  });
+  return vi.waitFor(
+    async () => {
+      const response = await t.app.inject({
+        method: "GET",
+        url: `/api/v1/upload/thumbnail-status/${materialId}`,
+        headers: bearer(user.accessToken),
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const status = response.json() as ThumbnailStatus;
+      if (status.thumbnail_status === "pending") throw new Error(`the thumbnail of material ${materialId} is pending`);
+      return status;
+    },
+    { timeout: 30_000, interval: 50 },
+  );
 }
 
 async function publicJpeg(path: string) {

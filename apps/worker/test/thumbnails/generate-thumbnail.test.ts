@@ -4,7 +4,6 @@ import path from "node:path";
 import { thumbnailJobId } from "@learning-hub/queue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeImage } from "../../src/media";
-import { prepareThumbnailWork } from "../../src/services/thumbnail-startup";
 import { countPixels, execFileAsync, fixturePath, meanLuma, wholeImage } from "../media/helpers";
 import {
   createMaterial,
@@ -72,8 +71,8 @@ beforeAll(async () => {
     THUMBNAIL_BACKOFF_MS: "50",
     THUMBNAIL_CONCURRENCY: "4",
   });
-  await prepareThumbnailWork(harness.deps);
-  harness.start();
+  // As main.ts starts it, with the pending-thumbnail sweep's schedule (the cleanup's is left out: nothing here uses it).
+  await harness.start({ schedules: ["sweep_pending_thumbnails"] });
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { Priority, thumbnailJobId } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
 import type { Job } from "bullmq";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { WorkerRuntime } from "../../src/jobs/runtime";
 import { fixturePath } from "../media/helpers";
 import { throttledProxy } from "../support/throttled-proxy";
@@ -12,7 +12,6 @@ import {
   createWorkerHarness,
   readMaterial,
   type WorkerHarness,
-  waitFor,
   waitForThumbnailJob,
 } from "../support/worker-harness";
 
@@ -50,7 +49,7 @@ describe("thumbnail queueing", () => {
     await harness.queues.enqueueThumbnail(upload.id, Priority.upload);
 
     const started: string[] = [];
-    runtime = harness.start();
+    runtime = await harness.start();
     runtime.workers[0]?.on("active", (job: Job) => started.push(job.id ?? ""));
     for (const material of [upload, ...backlog]) await waitForThumbnailJob(harness.queues, material.id);
 
@@ -68,7 +67,7 @@ describe("thumbnail queueing", () => {
         file: fixturePath("sample-720p.mp4"),
       });
       const slowStorage = createStorage({ ...harness.env.config.storage, endpoint: proxy.url });
-      runtime = harness.start({ deps: { storage: slowStorage } });
+      runtime = await harness.start({ deps: { storage: slowStorage } });
       const stalled: string[] = [];
       runtime.workers[0]?.on("stalled", (jobId: string) => stalled.push(jobId));
       const started = Date.now();
@@ -101,7 +100,7 @@ describe("thumbnail queueing", () => {
       status: "processing",
     });
     await harness.queues.enqueueThumbnail(afterFailedJob.id);
-    runtime = harness.start();
+    runtime = await harness.start();
     const failedJob = await waitForThumbnailJob(harness.queues, afterFailedJob.id);
     expect(await failedJob.getState()).toBe("failed");
     await runtime.close();
@@ -121,9 +120,15 @@ describe("thumbnail queueing", () => {
       ageSeconds: tenMinutes,
     });
 
-    runtime = harness.start({ queues: ["maintenance"] });
+    runtime = await harness.start({ queues: ["maintenance"] });
     const sweep = await harness.queues.maintenance.add("sweep_pending_thumbnails", {});
-    const finished = await waitFor("the sweep", async () => ((await sweep.isCompleted()) ? true : undefined));
+    const finished = await vi.waitFor(
+      async () => {
+        if (!(await sweep.isCompleted())) throw new Error("the sweep has not completed");
+        return true;
+      },
+      { timeout: 30_000, interval: 50 },
+    );
     expect(finished).toBe(true);
     expect((await harness.queues.maintenance.getJob(sweep.id ?? ""))?.returnvalue).toEqual({ enqueued: 2 });
 
@@ -135,7 +140,7 @@ describe("thumbnail queueing", () => {
     expect(await jobOf(hidden.id)).toBeUndefined();
 
     await runtime.close();
-    runtime = harness.start();
+    runtime = await harness.start();
     for (const material of [orphan, afterFailedJob]) {
       expect(await (await waitForThumbnailJob(harness.queues, material.id)).getState()).toBe("completed");
       expect((await readMaterial(harness.env, material.id)).thumbnailStatus).toBe("completed");

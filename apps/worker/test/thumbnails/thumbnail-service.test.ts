@@ -3,19 +3,13 @@ import { ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
 import { createStorage } from "@learning-hub/storage";
 import type { TcpProxy } from "@learning-hub/testing";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeImage } from "../../src/media";
 import { ensurePlaceholders } from "../../src/services/placeholders";
 import { type ThumbnailAttempt, ThumbnailService } from "../../src/services/thumbnail-service";
 import { fixturePath } from "../media/helpers";
 import { throttledProxy } from "../support/throttled-proxy";
-import {
-  createMaterial,
-  createWorkerHarness,
-  readMaterial,
-  type WorkerHarness,
-  waitFor,
-} from "../support/worker-harness";
+import { createMaterial, createWorkerHarness, readMaterial, type WorkerHarness } from "../support/worker-harness";
 
 let harness: WorkerHarness;
 let proxy: TcpProxy;
@@ -57,7 +51,10 @@ describe("ThumbnailService", () => {
     const before = proxy.connections;
     const outcome = service(slowStorage).generate(material.id, attempt());
     // ffprobe has connected: the row was read and found active; now the owner deletes it.
-    await waitFor("ffmpeg to read the video", async () => (proxy.connections > before ? true : undefined));
+    await vi.waitFor(() => expect(proxy.connections, "ffmpeg to read the video").toBeGreaterThan(before), {
+      timeout: 30_000,
+      interval: 50,
+    });
     expect(await new MaterialsRepository(harness.env.database.db).hide(material.id)).toBe(true);
 
     expect(await outcome).toBe("material-gone");

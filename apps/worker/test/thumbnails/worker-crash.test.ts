@@ -1,6 +1,6 @@
 import { thumbnailJobId } from "@learning-hub/queue";
 import { configEnvironment, type TcpProxy } from "@learning-hub/testing";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { ensurePlaceholders } from "../../src/services/placeholders";
 import { fixturePath } from "../media/helpers";
 import { throttledProxy } from "../support/throttled-proxy";
@@ -9,7 +9,6 @@ import {
   createWorkerHarness,
   readMaterial,
   type WorkerHarness,
-  waitFor,
   waitForThumbnailJob,
 } from "../support/worker-harness";
 import { WorkerProcess } from "../support/worker-process";
@@ -56,11 +55,18 @@ it("hands the job of a worker killed with SIGKILL mid-render to another worker, 
 
   const readersBefore = proxy.connections;
   await harness.queues.enqueueThumbnail(material.id);
-  const job = await waitFor("the first worker to take the job", async () => {
-    const found = await harness.queues.thumbnails.getJob(thumbnailJobId(material.id));
-    return (await found?.getState()) === "active" ? found : undefined;
+  const job = await vi.waitFor(
+    async () => {
+      const found = await harness.queues.thumbnails.getJob(thumbnailJobId(material.id));
+      if (!found || (await found.getState()) !== "active") throw new Error("the first worker has not taken the job");
+      return found;
+    },
+    { timeout: 30_000, interval: 50 },
+  );
+  await vi.waitFor(() => expect(proxy.connections, "ffmpeg to read the video").toBeGreaterThan(readersBefore), {
+    timeout: 30_000,
+    interval: 50,
   });
-  await waitFor("ffmpeg to read the video", async () => (proxy.connections > readersBefore ? true : undefined));
   await new Promise((resolve) => setTimeout(resolve, 1000));
   expect((await readMaterial(harness.env, material.id)).thumbnailStatus).toBe("pending");
 

@@ -17,30 +17,16 @@ export class ScheduledJobsRepository {
     return row;
   }
 
-  /** Creates the row (not paused) unless it exists; an existing row keeps its schedule and paused flag. */
-  async ensure(seed: ScheduledJobSeed): Promise<ScheduledJobRow> {
-    await this.db.insert(scheduledJobs).values(seed).onConflictDoNothing({ target: scheduledJobs.id });
-    const row = await this.find(seed.id);
-    if (!row) throw new Error(`scheduled job ${seed.id} vanished right after it was ensured`);
-    return row;
-  }
-
   /**
-   * Creates the row or sets its name and schedule (the worker's configuration
-   * decides the schedule), keeping its paused flag.
+   * Inserts the rows that do not exist yet (not paused); an existing row keeps its schedule and paused
+   * flag, so processes seeding with different configs never overwrite each other.
    */
-  async upsertSchedule(seed: ScheduledJobSeed): Promise<ScheduledJobRow> {
-    const [row] = await this.db
+  async seed(seeds: readonly ScheduledJobSeed[]): Promise<void> {
+    if (seeds.length === 0) return;
+    await this.db
       .insert(scheduledJobs)
-      .values(seed)
-      .onConflictDoUpdate({
-        target: scheduledJobs.id,
-        set: { name: seed.name, schedule: seed.schedule, updatedAt: sql`now()` },
-        // No write (and no new updated_at) when nothing changed.
-        setWhere: sql`(${scheduledJobs.name}, ${scheduledJobs.schedule}) is distinct from (excluded.name, excluded.schedule)`,
-      })
-      .returning();
-    return row ?? (await this.ensure(seed));
+      .values([...seeds])
+      .onConflictDoNothing({ target: scheduledJobs.id });
   }
 
   async setPaused(id: string, paused: boolean): Promise<ScheduledJobRow | undefined> {

@@ -1,9 +1,8 @@
 import type { Config } from "@learning-hub/config";
-import type { FastifyBaseLogger } from "fastify";
-import { pino, stdSerializers } from "pino";
+import { type Logger, pino, stdSerializers } from "pino";
 
 /** Paths whose values never reach a log line. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   "password",
@@ -32,8 +31,10 @@ const QUERY_PARAMETERS = /\nparams: [\s\S]*?(?=\n\s+at |$)/;
  * password hash among them) in `params`, its message and its stack: log the
  * query text only, along the whole `cause` chain.
  */
-export function serializeError(error: Error): SerializedError {
-  const serialized: SerializedError = stdSerializers.err(error);
+function serializeError(error: unknown): SerializedError {
+  // A non-Error thrown value still logs as one, with a message and a stack from here.
+  const asError = error instanceof Error ? error : new Error(String(error));
+  const serialized: SerializedError = stdSerializers.err(asError);
   for (let current: SerializedError | undefined = serialized, depth = 0; current && depth < 10; depth++) {
     delete current.params;
     if (typeof current.message === "string") current.message = current.message.replace(QUERY_PARAMETERS, "");
@@ -43,7 +44,11 @@ export function serializeError(error: Error): SerializedError {
   return serialized;
 }
 
-export function createLogger(config: Config, destination?: NodeJS.WritableStream): FastifyBaseLogger {
+/**
+ * The logger of the API and the worker: the same fields, the same redaction, and `err` always serialized
+ * as an Error (pass the error itself, not its message).
+ */
+export function createLogger(config: Pick<Config, "logLevel">, destination?: NodeJS.WritableStream): Logger {
   const options = {
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },

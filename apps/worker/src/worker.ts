@@ -1,0 +1,108 @@
+import { createLogger } from "@learning-hub/lifecycle";
+import { type HealthReport, type MetricsServer, startMetricsServer } from "@learning-hub/metrics";
+import { JobQueues, jobSettings, type QueueName, SCHEDULES } from "@learning-hub/queue";
+import type { Logger } from "pino";
+import type { JobDependencies, WorkerDependencies } from "./dependencies";
+import { createJobHandlers } from "./jobs/handlers";
+import { startWorkers, type WorkerRuntime } from "./jobs/runtime";
+import { locateFfmpeg } from "./media";
+import { createWorkerMetrics, type WorkerMetrics } from "./metrics";
+import { ScheduleReconciler } from "./scheduler/schedule-reconciler";
+import { prepareThumbnailWork } from "./services/thumbnail-startup";
+import { workersHealth } from "./worker-health";
+
+export interface WorkerStartOptions {
+  /** Only consume these queues (default: all). */
+  queues?: QueueName[];
+  /** Ids of the schedules (`SCHEDULES`) to reconcile with PostgreSQL (default all; none starts no reconciler). */
+  schedules?: readonly string[];
+}
+
+/** A built worker: everything wired, nothing consuming until `start`. */
+export interface LearningHubWorker {
+  logger: Logger;
+  queues: JobQueues;
+  metrics: WorkerMetrics;
+  /** What handlers and services are built from. */
+  jobDependencies: JobDependencies;
+  /** Set by `start` unless started with no schedules. */
+  scheduler: ScheduleReconciler | undefined;
+  /** Set by `start`. */
+  runtime: WorkerRuntime | undefined;
+  /**
+   * Prepares the thumbnail side, reconciles the schedules (before consuming, so a scheduler paused while
+   * Redis was away never fires here), starts the consumers and, unless its port is 0, the metrics server.
+   * With port 0 it resolves before any job can start, so a caller can still attach event listeners.
+   */
+  start(options?: WorkerStartOptions): Promise<WorkerRuntime>;
+  /** Liveness: every consumer's loop runs. */
+  health(): HealthReport;
+  /**
+   * Active jobs finish; jobs not yet taken stay queued for other workers; a job cut off by the shutdown
+   * timeout is handed to another worker through stalled-job recovery. The injected connection stays open.
+   */
+  close(): Promise<void>;
+}
+
+/** The worker's composition root, the counterpart of the API's `buildApp`. */
+export function buildWorker(deps: WorkerDependencies): LearningHubWorker {
+  const { config, connection } = deps;
+  const logger = deps.logger ?? createLogger(config).child({ service: "worker" });
+  const settings = jobSettings(config);
+  const queues = new JobQueues({ connection, prefix: config.redis.prefix, settings });
+  const jobDependencies: JobDependencies = { ...deps, logger, ffmpeg: deps.ffmpeg ?? locateFfmpeg(), queues, settings };
+  const metrics = createWorkerMetrics(queues);
+  let metricsServer: MetricsServer | undefined;
+
+  const worker: LearningHubWorker = {
+    logger,
+    queues,
+    metrics,
+    jobDependencies,
+    scheduler: undefined,
+    runtime: undefined,
+    async start(options = {}) {
+      if (worker.runtime) throw new Error("the worker is already started");
+      const consumed = options.queues;
+      if (!consumed || consumed.includes("thumbnails")) await prepareThumbnailWork(jobDependencies);
+      const ids = options.schedules;
+      const schedules = ids ? SCHEDULES.filter((definition) => ids.includes(definition.id)) : SCHEDULES;
+      if (schedules.length > 0) {
+        const { database } = deps;
+        worker.scheduler = new ScheduleReconciler({
+          config,
+          logger,
+          database,
+          queues,
+          settings,
+          connection,
+          schedules,
+        });
+        await worker.scheduler.start();
+      }
+      const handlers = createJobHandlers(jobDependencies);
+      const runtime = startWorkers({ config, logger, connection, handlers, settings, queues: consumed, metrics });
+      worker.runtime = runtime;
+      logger.info({ queues: runtime.workers.map((w) => w.name) }, "worker started");
+      // `/metrics` and the container's liveness `/health`.
+      if (config.metrics.workerPort !== 0) {
+        metricsServer = await startMetricsServer({
+          host: config.http.host,
+          port: config.metrics.workerPort,
+          registry: metrics.registry,
+          health: () => worker.health(),
+          logger,
+        });
+      }
+      return runtime;
+    },
+    health: () => workersHealth(worker.runtime?.workers ?? []),
+    async close() {
+      await worker.scheduler?.close();
+      await worker.runtime?.close();
+      await metricsServer?.close();
+      await queues.close();
+    },
+  };
+  return worker;
+}
