@@ -4,10 +4,12 @@ import {
   boolean,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
   real,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -38,6 +40,13 @@ export const users = pgTable(
 export const materialType = pgEnum("material_type", ["video", "pdf"]);
 export const materialStatus = pgEnum("material_status", ["processing", "active", "hidden"]);
 export const thumbnailStatus = pgEnum("thumbnail_status", ["pending", "completed", "failed"]);
+// --- issue 15: conversion stages ---
+/**
+ * Where a material's playable/displayable file is: `uploading` (bytes arriving), `converting` (office → PDF),
+ * `transcoding` (video → browser mp4), `ready`, or `failed` (the original is kept with `failure_reason`).
+ */
+export const mediaStage = pgEnum("media_stage", ["uploading", "converting", "transcoding", "ready", "failed"]);
+// --- end issue 15 ---
 
 const activeOnly = sql`status = 'active'`;
 
@@ -65,6 +74,16 @@ export const materials = pgTable(
     width: integer("width"),
     height: integer("height"),
     pageCount: integer("page_count"),
+    // --- issue 15: converted materials ---
+    /** The uploaded original when `file_path` is a converted file (PDF of a deck, mp4 of a mov); else null. */
+    sourcePath: text("source_path"),
+    stage: mediaStage("stage").notNull().default("ready"),
+    /** 0-100 while converting/transcoding. */
+    progress: smallint("progress").notNull().default(0),
+    failureReason: text("failure_reason"),
+    /** Sprite sheets and WebVTT track of a video, once made. */
+    storyboard: jsonb("storyboard").$type<StoryboardRecord>(),
+    // --- end issue 15 ---
     ...timestamps,
   },
   (t) => [
@@ -84,6 +103,31 @@ export const materials = pgTable(
       .where(sql`thumbnail_status = 'pending' and status = 'active'`),
   ],
 );
+
+// --- issue 15: page previews ---
+export interface StoryboardRecord {
+  vttPath: string;
+  spritePaths: string[];
+  intervalSeconds: number;
+  tileWidth: number;
+  tileHeight: number;
+}
+
+/** A small image of one page of a PDF material (converted documents included). */
+export const materialPages = pgTable(
+  "material_pages",
+  {
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    page: integer("page").notNull(),
+    previewPath: text("preview_path").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.materialId, t.page] })],
+);
+// --- end issue 15 ---
 
 export const likes = pgTable(
   "likes",
@@ -136,3 +180,5 @@ export type ScheduledJobRow = typeof scheduledJobs.$inferSelect;
 export type MaterialType = (typeof materialType.enumValues)[number];
 export type MaterialStatus = (typeof materialStatus.enumValues)[number];
 export type ThumbnailStatus = (typeof thumbnailStatus.enumValues)[number];
+export type MediaStage = (typeof mediaStage.enumValues)[number];
+export type MaterialPageRow = typeof materialPages.$inferSelect;

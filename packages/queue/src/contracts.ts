@@ -4,6 +4,8 @@ import { type Static, type TSchema, Type } from "@sinclair/typebox";
 export const QueueName = {
   thumbnails: "thumbnails",
   maintenance: "maintenance",
+  /** Heavy, nice'd work (document conversion, transcodes, storyboards): thumbnails never wait behind it. */
+  media: "media",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -11,6 +13,9 @@ export const ThumbnailJobData = Type.Object(
   { materialId: Type.Integer({ minimum: 1 }) },
   { additionalProperties: false },
 );
+
+/** Issue 15: the media jobs name one material. */
+export const MediaJobData = Type.Object({ materialId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
 
 export const CleanupJobData = Type.Object(
   {
@@ -50,6 +55,12 @@ export const JobContracts = {
   cleanup_stale_records: { queue: QueueName.maintenance, data: CleanupJobData, result: CleanupResult },
   /** Re-enqueues thumbnails stuck in `pending` (e.g. Redis was down at upload time). */
   sweep_pending_thumbnails: { queue: QueueName.maintenance, data: SweepJobData, result: SweepResult },
+  // --- issue 15 ---
+  /** Converts an office document to PDF, or remuxes/transcodes a video, then activates the material. */
+  prepare_media: { queue: QueueName.media, data: MediaJobData, result: Type.Null() },
+  /** Sprite sheets and WebVTT thumbnails track of an active video. */
+  render_storyboard: { queue: QueueName.media, data: MediaJobData, result: Type.Null() },
+  // --- end issue 15 ---
 } as const satisfies Record<string, JobContract>;
 
 export type JobName = keyof typeof JobContracts;
@@ -63,3 +74,5 @@ export const Priority = { none: 0, upload: 1, backfill: 10 } as const;
 
 /** Deterministic id so one material never has two thumbnail jobs queued at once. */
 export const thumbnailJobId = (materialId: number): string => `thumbnail-${materialId}`;
+export const prepareMediaJobId = (materialId: number): string => `prepare-media-${materialId}`;
+export const storyboardJobId = (materialId: number): string => `storyboard-${materialId}`;

@@ -62,7 +62,12 @@ export type JobActionResult = Static<typeof JobActionResult>;
 
 export const toNextRunTime = (next: Date | null): string | null => (next ? toTimestamp(next) : null);
 
-export const QueueNameSchema = Type.Union([Type.Literal("thumbnails"), Type.Literal("maintenance")]);
+export const QueueNameSchema = Type.Union([
+  Type.Literal("thumbnails"),
+  Type.Literal("maintenance"),
+  // issue 15: conversions and transcodes
+  Type.Literal("media"),
+]);
 
 export const FailedJobsQuery = Type.Object({
   queue: QueueNameSchema,
