@@ -67,6 +67,8 @@ describe("startWorkers", () => {
     cleanup: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     cleanup_stale_records: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
+    prepare_media: async () => null,
+    render_storyboard: async () => null,
   };
 
   beforeAll(async () => {

@@ -1,11 +1,17 @@
 export { ByteCounter, type ByteCounterOptions } from "./byte-counter";
 export { STORAGE_NOT_FOUND, STORAGE_SERVER_ERROR, StorageError } from "./errors";
 export {
+  convertedKey,
+  derivedObjectMaterialId,
   isPlaceholderKey,
   MATERIALS_PREFIX,
   PLACEHOLDERS_PREFIX,
   type PlaceholderType,
+  PREVIEWS_PREFIX,
+  pagePreviewKey,
   placeholderKey,
+  STORYBOARDS_PREFIX,
+  storyboardFolder,
   THUMBNAILS_PREFIX,
   thumbnailKey,
 } from "./layout";

@@ -1,5 +1,6 @@
 import type { JobDependencies } from "../dependencies";
 import { createCleanupHandlers } from "./cleanup-handlers";
+import { createMediaHandlers } from "./media-handlers";
 import { createThumbnailHandlers } from "./thumbnail-handlers";
 import type { JobHandlers } from "./types";
 
@@ -7,10 +8,13 @@ import type { JobHandlers } from "./types";
 export function createJobHandlers(deps: JobDependencies): JobHandlers {
   const thumbnails = createThumbnailHandlers(deps);
   const cleanup = createCleanupHandlers(deps);
+  const media = createMediaHandlers(deps);
   return {
     generate_thumbnail: thumbnails.generate_thumbnail,
     cleanup: cleanup.cleanup,
     cleanup_stale_records: cleanup.cleanup_stale_records,
     sweep_pending_thumbnails: thumbnails.sweep_pending_thumbnails,
+    prepare_media: media.prepare_media,
+    render_storyboard: media.render_storyboard,
   };
 }
