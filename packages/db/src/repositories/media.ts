@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   type MaterialPageRow,
@@ -119,15 +119,5 @@ export class MediaRepository {
       .from(materialPages)
       .where(eq(materialPages.materialId, id))
       .orderBy(asc(materialPages.page));
-  }
-
-  /** Ids among `ids` of materials that exist and are not deleted: their derived objects are in use. */
-  async liveMaterialIds(ids: number[]): Promise<Set<number>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.db
-      .select({ id: materials.id })
-      .from(materials)
-      .where(and(inArray(materials.id, ids), ne(materials.status, "hidden")));
-    return new Set(rows.map((row) => row.id));
   }
 }
