@@ -16,6 +16,7 @@ import { materialRoutes } from "./routes/materials";
 import { uploadRoutes } from "./routes/upload";
 import { ErrorEnvelope } from "./schemas/common";
 import { materialSchemas } from "./schemas/material";
+import { mediaSchemas } from "./schemas/media";
 import { uploadSchemas } from "./schemas/upload";
 import { createServices } from "./services";
 
@@ -41,6 +42,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addSchema(ErrorEnvelope);
   for (const schema of materialSchemas) app.addSchema(schema);
   for (const schema of uploadSchemas) app.addSchema(schema);
+  for (const schema of mediaSchemas) app.addSchema(schema);
 
   await app.register(metricsPlugin, { queues: deps.queues });
   await app.register(errorHandlerPlugin);
@@ -53,7 +55,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   services.upload.onBytesStored((bytes) => app.metrics.uploadBytes.inc(bytes));
   await app.register(authPlugin, { auth: services.auth });
   await app.register(healthRoutes, { health: services.health });
-  await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });
+  await app.register(materialRoutes, {
+    prefix: "/api/v1/materials",
+    catalogue: services.catalogue,
+    media: services.media,
+  });
   app.addHook("onClose", () => services.catalogue.close());
   await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
   await app.register(authRoutes, { auth: services.auth, rateLimit: deps.config.rateLimit });

@@ -4,7 +4,9 @@ import type { FastifyRequest, FastifySchemaValidationError } from "fastify";
 import { AppError } from "../errors/app-error";
 import { errorResponses, MaterialIdParams } from "../schemas/common";
 import { LikeToggle, MaterialDetail, MaterialListQuery, MaterialPage } from "../schemas/material";
+import { PagePreviewList, Storyboard } from "../schemas/media";
 import type { CatalogueService } from "../services/catalogue-service";
+import type { MediaViewService } from "../services/media-view-service";
 import type { Viewer } from "../services/view-counter";
 
 const INVALID_TYPE_DESCRIPTION =
@@ -31,10 +33,10 @@ function rejectInvalidQuery(request: FastifyRequest): void {
 const viewerOf = (request: FastifyRequest): Viewer => (request.user ? { userId: request.user.id } : { ip: request.ip });
 
 /** `/api/v1/materials`: browse, view, like and withdraw materials. */
-export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueService }> = async (
-  app,
-  { catalogue },
-) => {
+export const materialRoutes: FastifyPluginAsyncTypebox<{
+  catalogue: CatalogueService;
+  media: MediaViewService;
+}> = async (app, { catalogue, media }) => {
   app.get(
     "",
     {
@@ -116,4 +118,40 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueSer
     },
     async (request) => catalogue.toggleLike(request.params.material_id, request.user.id),
   );
+
+  // --- issue 15: page previews and storyboards ---
+  app.get(
+    "/:material_id/pages",
+    {
+      preHandler: app.optionalAuthenticate,
+      schema: {
+        tags: ["materials"],
+        summary: "Small previews of every page of a PDF material (converted documents included)",
+        description:
+          "Visible like the material's detail: others see active materials only. Pages up to the configured " +
+          "cap (default 300) get a 320 px wide JPEG; an empty list until the worker made them.",
+        security: [{}, { bearerAuth: [] }],
+        params: MaterialIdParams,
+        response: { 200: Type.Ref(PagePreviewList), ...errorResponses(400, 404, 503) },
+      },
+    },
+    async (request) => media.pages(request.params.material_id, request.user?.id),
+  );
+
+  app.get(
+    "/:material_id/storyboard",
+    {
+      preHandler: app.optionalAuthenticate,
+      schema: {
+        tags: ["materials"],
+        summary: "Sprite sheets and a WebVTT thumbnails track of a video, for scrubbing previews",
+        description: "Visible like the material's detail; 404 until the worker made it (or for a PDF).",
+        security: [{}, { bearerAuth: [] }],
+        params: MaterialIdParams,
+        response: { 200: Type.Ref(Storyboard), ...errorResponses(400, 404, 503) },
+      },
+    },
+    async (request) => media.storyboard(request.params.material_id, request.user?.id),
+  );
+  // --- end issue 15 ---
 };

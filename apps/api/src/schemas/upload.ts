@@ -12,10 +12,28 @@ export const UploadStatusResponse = Type.Object(
   {
     material_id: Type.Integer(),
     status: MaterialStatus,
-    progress: Type.Integer({ description: "50 while processing, 100 once active or hidden", examples: [100] }),
+    progress: Type.Integer({
+      description:
+        "While converting or transcoding, the share done (0-100, from ffmpeg for transcodes); otherwise 50 " +
+        "while processing, 100 once active or hidden",
+      examples: [100],
+    }),
     message: Type.String({ examples: ["Upload complete and ready"] }),
     thumbnail_path: ThumbnailPath,
     has_thumbnail: HasThumbnail,
+    // --- issue 15 ---
+    stage: Type.Union(
+      ["uploading", "converting", "transcoding", "ready", "failed"].map((stage) => Type.Literal(stage)),
+      {
+        description:
+          "Where the displayable file is: office documents are converted to PDF and other videos transcoded " +
+          "before the material is listed; `failed` keeps the original with `failure_reason`",
+      },
+    ),
+    failure_reason: Type.Union([Type.String(), Type.Null()], {
+      description: "Why the conversion failed (stage `failed`), else null",
+    }),
+    // --- end issue 15 ---
   },
   { $id: "UploadStatus" },
 );

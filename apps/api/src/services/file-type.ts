@@ -1,10 +1,11 @@
 import type { MaterialType } from "@learning-hub/db";
+import { detectExtendedFormat, EXTENDED_SNIFF_BYTES, type ExtendedFormatName } from "./extended-formats";
 
 const MiB = 1024 * 1024;
 export const VIDEO_MAX_BYTES = 500 * MiB;
 export const PDF_MAX_BYTES = 50 * MiB;
 
-export type UploadFormatName = "mp4" | "webm" | "pdf";
+export type UploadFormatName = "mp4" | "webm" | "pdf" | ExtendedFormatName;
 
 export interface UploadFormat {
   /** Also the file extension and the row's `file_format`. */
@@ -12,19 +13,48 @@ export interface UploadFormat {
   type: MaterialType;
   contentType: string;
   maxBytes: number;
+  /** Issue 15: formats the worker converts before the material is shown (its stage meanwhile); null: none. */
+  conversion: "converting" | "transcoding" | null;
 }
 
+const document = (name: UploadFormatName, contentType: string): UploadFormat => ({
+  name,
+  type: "pdf",
+  contentType,
+  maxBytes: PDF_MAX_BYTES,
+  conversion: "converting",
+});
+const convertedVideo = (name: UploadFormatName, contentType: string): UploadFormat => ({
+  name,
+  type: "video",
+  contentType,
+  maxBytes: VIDEO_MAX_BYTES,
+  conversion: "transcoding",
+});
+const OOXML = "application/vnd.openxmlformats-officedocument";
+
 export const UPLOAD_FORMATS: Record<UploadFormatName, UploadFormat> = {
-  mp4: { name: "mp4", type: "video", contentType: "video/mp4", maxBytes: VIDEO_MAX_BYTES },
-  webm: { name: "webm", type: "video", contentType: "video/webm", maxBytes: VIDEO_MAX_BYTES },
-  pdf: { name: "pdf", type: "pdf", contentType: "application/pdf", maxBytes: PDF_MAX_BYTES },
+  mp4: { name: "mp4", type: "video", contentType: "video/mp4", maxBytes: VIDEO_MAX_BYTES, conversion: null },
+  webm: { name: "webm", type: "video", contentType: "video/webm", maxBytes: VIDEO_MAX_BYTES, conversion: null },
+  pdf: { name: "pdf", type: "pdf", contentType: "application/pdf", maxBytes: PDF_MAX_BYTES, conversion: null },
+  // --- issue 15: converted to PDF / a browser-playable mp4 by the worker ---
+  pptx: document("pptx", `${OOXML}.presentationml.presentation`),
+  ppt: document("ppt", "application/vnd.ms-powerpoint"),
+  odp: document("odp", "application/vnd.oasis.opendocument.presentation"),
+  docx: document("docx", `${OOXML}.wordprocessingml.document`),
+  doc: document("doc", "application/msword"),
+  odt: document("odt", "application/vnd.oasis.opendocument.text"),
+  mov: convertedVideo("mov", "video/quicktime"),
+  m4v: convertedVideo("m4v", "video/x-m4v"),
+  mkv: convertedVideo("mkv", "video/x-matroska"),
+  avi: convertedVideo("avi", "video/x-msvideo"),
 };
 
 /** The largest limit of any format: the multipart parser's own cap sits just above it. */
 export const LARGEST_UPLOAD_BYTES = Math.max(...Object.values(UPLOAD_FORMATS).map((format) => format.maxBytes));
 
-/** Leading bytes read before deciding; an EBML header with its DocType fits easily. */
-export const SNIFF_BYTES = 4096;
+/** Leading bytes read before deciding: a zip package's first entries, an OLE file's directory (issue 15). */
+export const SNIFF_BYTES = EXTENDED_SNIFF_BYTES;
 
 const EBML_MAGIC = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
 const EBML_DOCTYPE_ID = 0x4282;
@@ -49,7 +79,9 @@ export function extensionOf(filename: string): string {
 /** The format when the leading bytes and the name's extension agree on one we accept; otherwise `null`. */
 export function detectUploadFormat(filename: string, head: Buffer): UploadFormat | null {
   const sniffed = sniffFormat(head);
-  return sniffed !== null && sniffed === extensionOf(filename) ? UPLOAD_FORMATS[sniffed] : null;
+  if (sniffed !== null && sniffed === extensionOf(filename)) return UPLOAD_FORMATS[sniffed];
+  const extended = detectExtendedFormat(filename, head);
+  return extended ? UPLOAD_FORMATS[extended] : null;
 }
 
 /** A `ftyp` box first: its 32-bit size (at least the 16 bytes of header, brand and version), then the type. */

@@ -5,6 +5,7 @@ import { createAdminJobsService } from "./admin-jobs-service";
 import { createAuthService } from "./auth-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
+import { createMediaViewService } from "./media-view-service";
 import { createSchedulerService } from "./scheduler-service";
 import { createUploadService } from "./upload-service";
 
@@ -18,6 +19,7 @@ export function createServices(deps: ServiceDependencies, jwt: JWT) {
     scheduler: createSchedulerService(deps),
     adminJobs: createAdminJobsService(deps),
     upload: createUploadService(deps),
+    media: createMediaViewService(deps),
   };
 }
 

@@ -59,9 +59,10 @@ export interface Viewer {
 interface StoredFile {
   row: MaterialRow;
   size: number;
+  format: UploadFormat;
 }
 
-type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail">;
+type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail" | "enqueuePrepareMedia">;
 type BytesStoredListener = (bytes: number) => void;
 
 const uploadFailed = (cause: unknown) => new AppError(500, "UPLOAD_FAILED", "Upload failed", {}, { cause });
@@ -135,8 +136,11 @@ export class UploadService {
       material_id: state.id,
       status: state.status,
       ...STATUS_PROGRESS[state.status],
+      ...conversionProgress(state),
       thumbnail_path: state.thumbnailPath,
       has_thumbnail: hasThumbnail(state),
+      stage: state.stage,
+      failure_reason: state.failureReason,
     };
   }
 
@@ -160,12 +164,19 @@ export class UploadService {
     if (!state) throw materialNotFound();
     if (state.uploaderId !== userId) throw forbidden("Only the uploader can delete this material");
     if (state.status === "hidden") throw alreadyDeleted();
-    if (state.status === "processing") {
+    // A failed conversion is the owner's to delete; one in progress finishes first.
+    if (state.status === "processing" && state.stage !== "failed") {
       throw new AppError(400, "INVALID_STATUS", "The upload is still in progress", { status: state.status });
     }
-    const keys = [state.filePath, thumbnailKey(state.uploaderId, state.id), state.thumbnailPath].filter(
-      (key): key is string => key !== null && !isPlaceholderKey(key),
-    );
+    const derived = await this.uploads.derivedObjectKeys(materialId);
+    const keys = [
+      state.filePath,
+      state.sourcePath,
+      thumbnailKey(state.uploaderId, state.id),
+      state.thumbnailPath,
+      ...derived,
+      ...(state.storyboard ? [state.storyboard.vttPath, ...state.storyboard.spritePaths] : []),
+    ].filter((key): key is string => key !== null && !isPlaceholderKey(key));
     const removal = await this.storage.removeMany(keys);
     if (removal.errors.length > 0) {
       throw new Error(`Could not remove objects of material ${materialId}: ${JSON.stringify(removal.errors)}`);
@@ -193,7 +204,7 @@ export class UploadService {
     try {
       const format = detectUploadFormat(part.filename, head);
       if (!format) {
-        throw new AppError(415, "UNSUPPORTED_FILE_TYPE", "Only mp4 and webm videos and pdf documents are accepted", {
+        throw new AppError(415, "UNSUPPORTED_FILE_TYPE", UNSUPPORTED_MESSAGE, {
           filename: part.filename,
         });
       }
@@ -206,7 +217,7 @@ export class UploadService {
         partSizeBytes: this.tuning.partSizeBytes,
         maxPartsInFlight: this.tuning.maxPartsInFlight,
       });
-      return { row, size };
+      return { row, size, format };
     } catch (error) {
       stream.destroy();
       if (row) await this.#discard(row);
@@ -234,14 +245,14 @@ export class UploadService {
   }
 
   async #complete(stored: StoredFile, form: UploadForm): Promise<Material> {
-    const row = await this.uploads.activate(stored.row.id, {
-      title: form.title ?? stored.row.title,
-      description: form.description,
-      fileSize: stored.size,
-    });
+    const completion = { title: form.title ?? stored.row.title, description: form.description, fileSize: stored.size };
+    const { conversion } = stored.format;
+    const row = conversion
+      ? await this.uploads.awaitConversion(stored.row.id, completion, conversion)
+      : await this.uploads.activate(stored.row.id, completion);
     if (!row) throw new Error(`Material ${stored.row.id} stopped being processing during its upload`);
     for (const listener of this.#bytesStored) listener(stored.size);
-    await this.#enqueueThumbnail(row.id);
+    await this.#enqueue(row.id, conversion ? "prepare_media" : "generate_thumbnail");
     return toMaterialResponse(row);
   }
 
@@ -250,19 +261,22 @@ export class UploadService {
    * material keeps `thumbnail_status` `pending` and the periodic
    * `sweep_pending_thumbnails` job enqueues it later.
    */
-  async #enqueueThumbnail(materialId: number): Promise<void> {
+  async #enqueue(materialId: number, job: "generate_thumbnail" | "prepare_media"): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("Timed out")), this.tuning.enqueueTimeoutMs);
     });
-    const enqueued = this.queues.enqueueThumbnail(materialId);
+    const enqueued =
+      job === "prepare_media" ? this.queues.enqueuePrepareMedia(materialId) : this.queues.enqueueThumbnail(materialId);
     enqueued.catch(() => {}); // when the timeout wins, a later rejection is expected and already logged below
     try {
       await Promise.race([enqueued, timeout]);
     } catch (error) {
       this.logger.warn(
-        { err: error, materialId },
-        "Could not enqueue the thumbnail job; the pending-thumbnail sweep will enqueue it",
+        { err: error, materialId, job },
+        job === "prepare_media"
+          ? "Could not enqueue the conversion job; an admin can re-run it"
+          : "Could not enqueue the thumbnail job; the pending-thumbnail sweep will enqueue it",
       );
     } finally {
       clearTimeout(timer);
@@ -290,6 +304,18 @@ const fileTooLarge = (format: UploadFormat) =>
   new AppError(413, "FILE_TOO_LARGE", `A ${format.name} file may be at most ${format.maxBytes} bytes`, {
     max_bytes: format.maxBytes,
   });
+
+const UNSUPPORTED_MESSAGE =
+  "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted";
+
+/** Issue 15: while converting or transcoding, the worker's own progress replaces the generic 50. */
+function conversionProgress(state: UploadState): Partial<{ progress: number; message: string }> {
+  if (state.status !== "processing") return {};
+  if (state.stage === "converting") return { progress: state.progress, message: "Converting the document to PDF" };
+  if (state.stage === "transcoding") return { progress: state.progress, message: "Making the video playable" };
+  if (state.stage === "failed") return { progress: state.progress, message: "Conversion failed" };
+  return {};
+}
 
 /** A generated thumbnail exists; a failed one shows the type's placeholder, which is not the material's own. */
 const hasThumbnail = (state: UploadState): boolean =>

@@ -120,4 +120,12 @@ export class MediaRepository {
       .where(eq(materialPages.materialId, id))
       .orderBy(asc(materialPages.page));
   }
+
+  async findStoryboard(id: number): Promise<StoryboardRecord | null> {
+    const [row] = await this.db
+      .select({ storyboard: materials.storyboard })
+      .from(materials)
+      .where(eq(materials.id, id));
+    return row?.storyboard ?? null;
+  }
 }

@@ -1,6 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { type MaterialRow, type MaterialStatus, type MaterialType, materials, type ThumbnailStatus } from "../schema";
+import {
+  type MaterialRow,
+  type MaterialStatus,
+  type MaterialType,
+  type MediaStage,
+  materialPages,
+  materials,
+  type StoryboardRecord,
+  type ThumbnailStatus,
+} from "../schema";
 
 export interface NewUpload {
   uploaderId: number;
@@ -25,6 +34,12 @@ export interface UploadState {
   filePath: string;
   thumbnailPath: string | null;
   thumbnailStatus: ThumbnailStatus;
+  // issue 15
+  stage: MediaStage;
+  progress: number;
+  failureReason: string | null;
+  sourcePath: string | null;
+  storyboard: StoryboardRecord | null;
 }
 
 /** The life of an upload's row: `processing` while streaming, then `active`, or gone on failure. */
@@ -39,7 +54,7 @@ export class UploadsRepository {
   async insertProcessing(upload: NewUpload): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .insert(materials)
-      .values({ ...upload, status: "processing", fileSize: 0 })
+      .values({ ...upload, status: "processing", stage: "uploading", fileSize: 0 })
       .onConflictDoNothing({ target: materials.filePath })
       .returning();
     return row;
@@ -49,8 +64,25 @@ export class UploadsRepository {
   async activate(id: number, completion: UploadCompletion): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .update(materials)
-      .set({ ...completion, status: "active", updatedAt: sql`now()` })
+      .set({ ...completion, status: "active", stage: "ready", updatedAt: sql`now()` })
       .where(and(eq(materials.id, id), eq(materials.status, "processing")))
+      .returning();
+    return row;
+  }
+
+  /**
+   * Issue 15: the original is stored and waits for the worker to convert it; the row stays `processing`
+   * (not listed, not found by others) in the conversion's stage. `undefined` when it is no longer uploading.
+   */
+  async awaitConversion(
+    id: number,
+    completion: UploadCompletion,
+    stage: Extract<MediaStage, "converting" | "transcoding">,
+  ): Promise<MaterialRow | undefined> {
+    const [row] = await this.db
+      .update(materials)
+      .set({ ...completion, stage, progress: 0 })
+      .where(and(eq(materials.id, id), eq(materials.status, "processing"), eq(materials.stage, "uploading")))
       .returning();
     return row;
   }
@@ -58,6 +90,15 @@ export class UploadsRepository {
   /** Removes the row of a failed upload (never one that became active). */
   async deleteProcessing(id: number): Promise<void> {
     await this.db.delete(materials).where(and(eq(materials.id, id), eq(materials.status, "processing")));
+  }
+
+  /** Issue 15: keys of the material's page previews (storyboard keys are on its row). */
+  async derivedObjectKeys(id: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ previewPath: materialPages.previewPath })
+      .from(materialPages)
+      .where(eq(materialPages.materialId, id));
+    return rows.map((row) => row.previewPath);
   }
 
   async findState(id: number): Promise<UploadState | undefined> {
@@ -69,6 +110,11 @@ export class UploadsRepository {
         filePath: materials.filePath,
         thumbnailPath: materials.thumbnailPath,
         thumbnailStatus: materials.thumbnailStatus,
+        stage: materials.stage,
+        progress: materials.progress,
+        failureReason: materials.failureReason,
+        sourcePath: materials.sourcePath,
+        storyboard: materials.storyboard,
       })
       .from(materials)
       .where(eq(materials.id, id));
