@@ -42,7 +42,13 @@ describe("renderPdfAssets", () => {
   it("hands the PDF's fonts to the canvas while the document is open and removes them after", async () => {
     const pdfjsFonts = () => GlobalFonts.families.filter((font) => /^g_d\d+_f\d+$/.test(font.family));
     let whileOpen = 0;
-    await renderPdfAssets(multiPagePdf(2), { steps: [async () => void (whileOpen = pdfjsFonts().length)] });
+    await renderPdfAssets(multiPagePdf(2), {
+      steps: [
+        async () => {
+          whileOpen = pdfjsFonts().length;
+        },
+      ],
+    });
     expect(whileOpen).toBeGreaterThan(0);
     expect(pdfjsFonts()).toEqual([]);
   });
