@@ -14,6 +14,8 @@ describe("assertHandlersComplete", () => {
     cleanup: async () => null,
     cleanup_stale_records: async () => null,
     sweep_pending_thumbnails: async () => null,
+    prepare_media: async () => null,
+    render_storyboard: async () => null,
   };
 
   it("accepts exactly one handler per job name", () => {
