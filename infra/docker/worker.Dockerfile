@@ -27,6 +27,7 @@ FROM node:20-bookworm-slim AS runtime
 # tini reaps ffmpeg children and forwards signals, so SIGTERM reaches the graceful shutdown.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends ffmpeg fonts-wqy-microhei tini \
+    libreoffice-core-nogui libreoffice-writer-nogui libreoffice-impress-nogui \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production WORKER_METRICS_PORT=9465
 WORKDIR /app
