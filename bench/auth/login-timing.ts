@@ -7,10 +7,11 @@
  */
 import Fastify from "fastify";
 import postgres from "postgres";
-import { authPlugin, jwtPlugin } from "../../apps/api/src/plugins/auth";
+import { jwtCodec, jwtPlugin } from "../../apps/api/src/plugins/auth";
 import { errorHandlerPlugin } from "../../apps/api/src/plugins/error-handler";
+import { routePolicyPlugin } from "../../apps/api/src/plugins/route-policy";
 import { authRoutes } from "../../apps/api/src/routes/auth";
-import { ErrorEnvelope } from "../../apps/api/src/schemas/common";
+import { registerSharedSchemas } from "../../apps/api/src/schemas";
 import { createAuthService } from "../../apps/api/src/services/auth-service";
 import { loadConfig } from "../../packages/config/src/index";
 import { createDatabase, runMigrations } from "../../packages/db/src/index";
@@ -34,12 +35,12 @@ const config = loadConfig({
 });
 const database = createDatabase({ url, poolMax: 4 });
 const app = Fastify({ logger: false });
-app.addSchema(ErrorEnvelope);
+registerSharedSchemas(app);
 await app.register(errorHandlerPlugin);
 await app.register(jwtPlugin, { config });
-const auth = createAuthService(database.db, app.jwt, config);
-await app.register(authPlugin, { auth });
-await app.register(authRoutes, { auth, rateLimit: config.rateLimit });
+const auth = createAuthService(database.db, jwtCodec(app), config);
+await app.register(routePolicyPlugin, { auth });
+await app.register(authRoutes, { prefix: "/api/v1/auth", auth, rateLimit: config.rateLimit });
 await app.ready();
 
 const email = "timing@example.com";

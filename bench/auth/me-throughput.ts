@@ -12,10 +12,11 @@ import { Agent, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import postgres from "postgres";
-import { authPlugin, jwtPlugin } from "../../apps/api/src/plugins/auth";
+import { jwtCodec, jwtPlugin } from "../../apps/api/src/plugins/auth";
 import { errorHandlerPlugin } from "../../apps/api/src/plugins/error-handler";
+import { routePolicyPlugin } from "../../apps/api/src/plugins/route-policy";
 import { authRoutes } from "../../apps/api/src/routes/auth";
-import { ErrorEnvelope } from "../../apps/api/src/schemas/common";
+import { registerSharedSchemas } from "../../apps/api/src/schemas";
 import { AuthService } from "../../apps/api/src/services/auth-service";
 import { PasswordHasher } from "../../apps/api/src/services/password-hasher";
 import { SessionAccessCache } from "../../apps/api/src/services/session-access-cache";
@@ -65,7 +66,7 @@ const variants: Record<string, SessionAccessCache> = {
 
 async function buildVariant(sessionAccess: SessionAccessCache): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
-  app.addSchema(ErrorEnvelope);
+  registerSharedSchemas(app);
   await app.register(errorHandlerPlugin);
   await app.register(jwtPlugin, { config });
   const auth = new AuthService(
@@ -73,10 +74,10 @@ async function buildVariant(sessionAccess: SessionAccessCache): Promise<FastifyI
     sessions,
     sessionAccess,
     passwords,
-    new TokenService(app.jwt, config.auth),
+    new TokenService(jwtCodec(app), config.auth),
   );
-  await app.register(authPlugin, { auth });
-  await app.register(authRoutes, { auth, rateLimit: config.rateLimit });
+  await app.register(routePolicyPlugin, { auth });
+  await app.register(authRoutes, { prefix: "/api/v1/auth", auth, rateLimit: config.rateLimit });
   await app.listen({ host: "127.0.0.1", port: 0 });
   return app;
 }

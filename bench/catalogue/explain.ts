@@ -9,8 +9,8 @@
 
 import { createDatabase } from "../../packages/db/src/index";
 import type { MaterialSortBy, SortOrder } from "../../packages/db/src/repositories/materials";
-import { MaterialsRepository } from "../../packages/db/src/repositories/materials";
 import { likeEveryFourth, seedCatalogue } from "./seed";
+import { listActiveStatements } from "./statement";
 
 const size = Number(process.argv[2] ?? 100_000);
 const viewerId = 1;
@@ -18,7 +18,6 @@ const PAGE_SIZE = 20;
 const url = await seedCatalogue(size);
 await likeEveryFourth(url, viewerId);
 const database = createDatabase({ url, poolMax: 1 });
-const repository = new MaterialsRepository(database.db);
 
 let failures = 0;
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -48,7 +47,10 @@ for (const type of [undefined, "pdf"] as const) {
   for (const sortBy of ["created_at", "view_count", "like_count"] as MaterialSortBy[]) {
     for (const sortOrder of ["desc", "asc"] as SortOrder[]) {
       for (const page of [1, 50]) {
-        const query = repository.listActiveStatement({ page, pageSize: PAGE_SIZE, sortBy, sortOrder, type, viewerId });
+        const [query] = await listActiveStatements(url, [
+          { page, pageSize: PAGE_SIZE, sortBy, sortOrder, type, viewerId },
+        ]);
+        if (!query) throw new Error("no statement captured");
         const column = { created_at: "created", view_count: "views", like_count: "likes" }[sortBy];
         const index = new RegExp(
           `Index (Only )?Scan( Backward)? using materials_active_${type ? "type_" : ""}${column}_idx`,

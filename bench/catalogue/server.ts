@@ -10,10 +10,10 @@ import postgres from "postgres";
 import { buildApp } from "../../apps/api/src/app";
 import { loadConfig } from "../../packages/config/src/index";
 import { createDatabase } from "../../packages/db/src/index";
-import { MaterialsRepository } from "../../packages/db/src/repositories/materials";
 import { createClientConnection, JobQueues, jobSettings } from "../../packages/queue/src/index";
 import { createStorage } from "../../packages/storage/src/index";
 import { TEST_REDIS_URL } from "../../packages/testing/src/constants";
+import { listActiveStatements } from "./statement";
 
 const [kind, url = "", portArg = "0", viewerArg = "0"] = process.argv.slice(2);
 const port = Number(portArg);
@@ -45,15 +45,10 @@ async function startApp() {
 async function startBaseline() {
   const sql = postgres(url, { max: 10, onnotice: () => {} });
   // Drizzle only renders SQL here; the statements run on the bare postgres.js client.
-  const renderer = createDatabase({ url });
-  const page = new MaterialsRepository(renderer.db).listActiveStatement({
-    page: 1,
-    pageSize: 20,
-    sortBy: "created_at",
-    sortOrder: "desc",
-    viewerId: Number(viewerArg),
-  });
-  await renderer.close();
+  const [page] = await listActiveStatements(url, [
+    { page: 1, pageSize: 20, sortBy: "created_at", sortOrder: "desc", viewerId: Number(viewerArg) },
+  ]);
+  if (!page) throw new Error("no statement captured");
   const countSql = `select count(*) from "materials" where "materials"."status" = 'active'`;
 
   const app = Fastify({ logger: false });

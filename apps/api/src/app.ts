@@ -4,20 +4,18 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { createLogger } from "@learning-hub/lifecycle";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppDependencies } from "./dependencies";
-import { authPlugin, jwtPlugin } from "./plugins/auth";
+import { jwtCodec, jwtPlugin } from "./plugins/auth";
 import { errorHandlerPlugin } from "./plugins/error-handler";
 import { metricsPlugin } from "./plugins/metrics";
 import { openApiPlugin } from "./plugins/openapi";
 import { rateLimitPlugin } from "./plugins/rate-limit";
+import { routePolicyPlugin } from "./plugins/route-policy";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
 import { uploadRoutes } from "./routes/upload";
-import { ErrorEnvelope } from "./schemas/common";
-import { materialSchemas } from "./schemas/material";
-import { mediaSchemas } from "./schemas/media";
-import { uploadSchemas } from "./schemas/upload";
+import { registerSharedSchemas } from "./schemas";
 import { createServices } from "./services";
 
 /** 1 MiB for JSON bodies; uploads stream through multipart with their own limits. */
@@ -39,10 +37,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
-  app.addSchema(ErrorEnvelope);
-  for (const schema of materialSchemas) app.addSchema(schema);
-  for (const schema of uploadSchemas) app.addSchema(schema);
-  for (const schema of mediaSchemas) app.addSchema(schema);
+  registerSharedSchemas(app);
 
   await app.register(metricsPlugin, { queues: deps.queues });
   await app.register(errorHandlerPlugin);
@@ -51,9 +46,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(rateLimitPlugin, { config: deps.config, redis: deps.redis });
   await app.register(jwtPlugin, { config: deps.config });
-  const services = createServices({ ...deps, logger }, app.jwt);
+  const services = createServices({ ...deps, logger }, jwtCodec(app));
   services.upload.onBytesStored((bytes) => app.metrics.uploadBytes.inc(bytes));
-  await app.register(authPlugin, { auth: services.auth });
+  // Before every route: turns each route's `config.auth` into its guard, OpenAPI security and error responses.
+  await app.register(routePolicyPlugin, { auth: services.auth });
   await app.register(healthRoutes, { health: services.health });
   await app.register(materialRoutes, {
     prefix: "/api/v1/materials",
@@ -62,7 +58,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.addHook("onClose", () => services.catalogue.close());
   await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
-  await app.register(authRoutes, { auth: services.auth, rateLimit: deps.config.rateLimit });
+  await app.register(authRoutes, { prefix: "/api/v1/auth", auth: services.auth, rateLimit: deps.config.rateLimit });
   await app.register(adminRoutes, {
     prefix: "/api/v1/admin",
     cleanup: services.adminCleanup,

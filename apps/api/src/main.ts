@@ -1,6 +1,6 @@
 import { loadConfig } from "@learning-hub/config";
 import { createDatabase, runMigrations } from "@learning-hub/db";
-import { createLogger, onShutdownSignal } from "@learning-hub/lifecycle";
+import { createLogger, logUnhandledRejections, onShutdownSignal } from "@learning-hub/lifecycle";
 import { startMetricsServer } from "@learning-hub/metrics";
 import { createClientConnection, JobQueues, jobSettings } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
@@ -8,6 +8,7 @@ import { buildApp } from "./app";
 
 const config = loadConfig();
 const logger = createLogger(config);
+logUnhandledRejections(logger);
 
 await runMigrations(config.database.url);
 const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });

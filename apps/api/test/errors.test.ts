@@ -55,10 +55,13 @@ describe("error envelope on a JSON route", () => {
     const app = await buildApp(t.deps);
     app.post(
       "/echo",
-      { schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), age: Type.Integer({ minimum: 0 }) }) } },
+      {
+        config: { auth: "public" },
+        schema: { body: Type.Object({ name: Type.String({ minLength: 2 }), age: Type.Integer({ minimum: 0 }) }) },
+      },
       async (req) => req.body,
     );
-    app.get("/boom", async () => {
+    app.get("/boom", { config: { auth: "public" } }, async () => {
       throw new Error("secret internal detail");
     });
     await app.ready();

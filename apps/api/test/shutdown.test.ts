@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { configEnvironment, createTestEnvironment, type TestEnvironment } from "@learning-hub/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixture, multipartForm } from "./support/multipart";
 
 const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -18,16 +18,16 @@ async function freePort(): Promise<number> {
 }
 
 async function waitForHealth(base: string, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    const ok = await fetch(`${base}/health`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error("the API did not become healthy");
+  await vi.waitFor(
+    async () => {
+      const ok = await fetch(`${base}/health`).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (!ok) throw new Error("the API did not become healthy");
+    },
+    { timeout: deadlineMs, interval: 200 },
+  );
 }
 
 describe("graceful shutdown of the API process", () => {

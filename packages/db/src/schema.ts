@@ -17,9 +17,17 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 
+/**
+ * `updated_at` follows one rule: every Drizzle update sets it to `now()`
+ * (`$onUpdate`), unless the write is not an edit of the row (view and like
+ * counters, thumbnail results), which says so with `keepUpdatedAt`.
+ */
 const timestamps = {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => sql`now()`),
 };
 
 export const users = pgTable(
@@ -74,6 +82,8 @@ export const materials = pgTable(
     width: integer("width"),
     height: integer("height"),
     pageCount: integer("page_count"),
+    /** When the upload completed and the material became `active`; the pending-thumbnail sweep waits from here. */
+    activatedAt: timestamp("activated_at", { withTimezone: true }),
     // --- issue 15: converted materials ---
     /** The uploaded original when `file_path` is a converted file (PDF of a deck, mp4 of a mov); else null. */
     sourcePath: text("source_path"),

@@ -24,7 +24,6 @@ export {
   type PutStreamResult,
 } from "./multipart-upload";
 export {
-  type ByteRange,
   createStorage,
   type ListedObject,
   MinioObjectStorage,

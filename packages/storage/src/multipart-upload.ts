@@ -22,8 +22,6 @@ export interface PutStreamOptions {
   partSizeBytes?: number;
   /** Parts uploading at once; default 3. At most `partSize * (maxPartsInFlight + 1)` bytes are buffered. */
   maxPartsInFlight?: number;
-  /** Called whenever the server acknowledged a part (not called for single-request uploads). */
-  onPartUploaded?: (progress: { partNumber: number; partBytes: number; uploadedBytes: number }) => void;
 }
 
 export interface PutStreamResult {
@@ -60,7 +58,6 @@ export async function uploadStream(
   let uploadId: string | undefined;
   let failure: StorageError | undefined;
   let size = 0;
-  let uploadedBytes = 0;
   let partCount = 0;
 
   const startPart = (id: string, body: Buffer): void => {
@@ -77,12 +74,6 @@ export async function uploadStream(
       .then(
         ({ etag }) => {
           etags.push({ part: partNumber, etag });
-          uploadedBytes += body.length;
-          try {
-            options.onPartUploaded?.({ partNumber, partBytes: body.length, uploadedBytes });
-          } catch (error) {
-            failure ??= toStorageError(error, `Reporting progress of ${key}`);
-          }
         },
         (error: unknown) => {
           failure ??= toStorageError(error, `Uploading part ${partNumber} of ${key}`);

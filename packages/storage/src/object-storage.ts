@@ -19,12 +19,6 @@ export interface ListedObject {
   lastModified: Date;
 }
 
-/** Inclusive byte range, as in an HTTP `Range: bytes=start-end` header; no `end` reads to the end. */
-export interface ByteRange {
-  start: number;
-  end?: number;
-}
-
 export interface RemoveManyResult {
   removed: number;
   errors: { key: string; message: string }[];
@@ -36,7 +30,7 @@ export interface ObjectStorage {
   ensureBucket(): Promise<void>;
   putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult>;
   putBuffer(key: string, data: Buffer, contentType: string): Promise<void>;
-  getStream(key: string, range?: ByteRange): Promise<Readable>;
+  getStream(key: string): Promise<Readable>;
   getBuffer(key: string): Promise<Buffer>;
   /** `null` when the object does not exist. */
   stat(key: string): Promise<ObjectStat | null>;
@@ -46,7 +40,6 @@ export interface ObjectStorage {
   /** `removed` counts keys that are gone afterwards, including ones that never existed. */
   removeMany(keys: string[]): Promise<RemoveManyResult>;
   list(prefix: string): AsyncIterable<ListedObject>;
-  publicUrl(key: string): string;
   presignedGetUrl(key: string, expirySeconds: number): Promise<string>;
   /** Rejects when the server is unreachable or the bucket is missing. */
   ping(): Promise<void>;
@@ -64,14 +57,12 @@ export class MinioObjectStorage implements ObjectStorage {
   readonly bucket: string;
   readonly #client: Client;
   readonly #region: string;
-  readonly #publicBaseUrl: string;
   readonly #logger: StorageLogger;
 
   constructor(client: Client, options: Config["storage"], logger: StorageLogger = silentLogger) {
     this.#client = client;
     this.bucket = options.bucket;
     this.#region = options.region;
-    this.#publicBaseUrl = options.publicUrl.replace(/\/+$/, "");
     this.#logger = logger;
   }
 
@@ -112,15 +103,8 @@ export class MinioObjectStorage implements ObjectStorage {
     await this.putStream(key, Readable.from([data]), { contentType });
   }
 
-  getStream(key: string, range?: ByteRange): Promise<Readable> {
-    if (range === undefined) return this.#run(`Reading ${key}`, () => this.#client.getObject(this.bucket, key));
-    const { start, end } = range;
-    if (!Number.isInteger(start) || start < 0 || (end !== undefined && (!Number.isInteger(end) || end < start))) {
-      return Promise.reject(new StorageError("InvalidRange", `Invalid byte range ${start}-${end ?? ""}`));
-    }
-    // minio reads the whole object for offset 0 and length 0, which is what `start: 0` without an end means.
-    const length = end === undefined ? 0 : end - start + 1;
-    return this.#run(`Reading ${key}`, () => this.#client.getPartialObject(this.bucket, key, start, length));
+  getStream(key: string): Promise<Readable> {
+    return this.#run(`Reading ${key}`, () => this.#client.getObject(this.bucket, key));
   }
 
   async getBuffer(key: string): Promise<Buffer> {
@@ -191,10 +175,6 @@ export class MinioObjectStorage implements ObjectStorage {
     } finally {
       stream.destroy();
     }
-  }
-
-  publicUrl(key: string): string {
-    return `${this.#publicBaseUrl}/${key.split("/").map(encodeURIComponent).join("/")}`;
   }
 
   presignedGetUrl(key: string, expirySeconds: number): Promise<string> {

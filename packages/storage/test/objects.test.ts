@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createStorage, type ObjectStorage, StorageError } from "../src/index";
-import { createTestStorage, storageOptions } from "./support";
+import { type ObjectStorage, StorageError } from "../src/index";
+import { bucketUrl, createTestStorage, publicUrl, storageOptions } from "./support";
 
 let storage: ObjectStorage;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-describe("buffers, metadata and ranges", () => {
+describe("buffers and metadata", () => {
   const data = randomBytes(1000);
   beforeAll(() => storage.putBuffer("docs/page.pdf", data, "application/pdf"));
 
@@ -42,21 +42,8 @@ describe("buffers, metadata and ranges", () => {
     expect(error).toMatchObject({ code: "NotFound", isNotFound: true });
   });
 
-  it.each([
-    { range: { start: 10, end: 19 }, from: 10, to: 20 },
-    { range: { start: 5, end: 5 }, from: 5, to: 6 },
-    { range: { start: 990 }, from: 990, to: 1000 },
-    { range: { start: 0 }, from: 0, to: 1000 },
-    { range: { start: 500, end: 5000 }, from: 500, to: 1000 },
-  ])("reads the inclusive range $range", async ({ range, from, to }) => {
-    expect(await readAll(await storage.getStream("docs/page.pdf", range))).toEqual(data.subarray(from, to));
-  });
-
-  it("rejects a malformed range", async () => {
-    await expect(storage.getStream("docs/page.pdf", { start: 20, end: 10 })).rejects.toMatchObject({
-      code: "InvalidRange",
-    });
-    await expect(storage.getStream("docs/page.pdf", { start: -1 })).rejects.toBeInstanceOf(StorageError);
+  it("streams an object back", async () => {
+    expect(await readAll(await storage.getStream("docs/page.pdf"))).toEqual(data);
   });
 });
 
@@ -113,8 +100,8 @@ describe("URLs", () => {
   const body = Buffer.from("%PDF-1.4 test");
   beforeAll(() => storage.putBuffer(key, body, "application/pdf"));
 
-  it("builds a public URL with each path segment encoded, readable without credentials", async () => {
-    const url = storage.publicUrl(key);
+  it("serves an object at the bucket's public URL, each path segment encoded, without credentials", async () => {
+    const url = publicUrl(bucketUrl(storage), key);
     expect(url).toBe(
       `${storageOptions().endpoint}/${storage.bucket}/courses/Grundlagen%20der%20Mathe/%C3%BCbung%20%231%3F.pdf`,
     );
@@ -132,7 +119,6 @@ describe("URLs", () => {
   });
 
   it("keeps the public URL's base path and drops a trailing slash", () => {
-    const other = createStorage({ ...storageOptions(), publicUrl: "https://cdn.example.com/media/" });
-    expect(other.publicUrl("a/b c.png")).toBe("https://cdn.example.com/media/a/b%20c.png");
+    expect(publicUrl("https://cdn.example.com/media/", "a/b c.png")).toBe("https://cdn.example.com/media/a/b%20c.png");
   });
 });

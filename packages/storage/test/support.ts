@@ -25,6 +25,18 @@ export function storageOptions(endpoint: string = inject("s3Endpoint"), bucket =
   };
 }
 
+/**
+ * Where an object is readable without credentials: the public base URL (the
+ * bucket's) and the key, each path segment encoded. The API answers keys, not
+ * URLs, so only tests build these.
+ */
+export function publicUrl(base: string, key: string): string {
+  return `${base.replace(/\/+$/, "")}/${key.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** The public base URL of a test storage's bucket. */
+export const bucketUrl = (storage: ObjectStorage): string => `${inject("s3Endpoint")}/${storage.bucket}`;
+
 export function uniqueBucket(): string {
   return `storage-test-${randomBytes(5).toString("hex")}`;
 }
@@ -95,6 +107,8 @@ export interface SlowProxy {
   readonly partRequests: number;
   /** Part number of each part upload received, in order of arrival. */
   readonly partNumbers: readonly number[];
+  /** Bytes of the part uploads whose answer has been sent back (what the client has had acknowledged). */
+  readonly acknowledgedPartBytes: number;
   close(): Promise<void>;
 }
 
@@ -108,6 +122,7 @@ export async function startSlowProxy(options: { partDelayMs: number; failPartNum
   let maxActive = 0;
   let total = 0;
   const partNumbers: number[] = [];
+  let acknowledgedBytes = 0;
   const server: Server = createServer((incoming, outgoing) => {
     const isPart = incoming.method === "PUT" && /[?&]partNumber=/.test(incoming.url ?? "");
     const partNumber = Number(/[?&]partNumber=(\d+)/.exec(incoming.url ?? "")?.[1]);
@@ -128,6 +143,7 @@ export async function startSlowProxy(options: { partDelayMs: number; failPartNum
       (response) => {
         const reply = () => {
           if (isPart) active -= 1;
+          if (isPart) acknowledgedBytes += Number(incoming.headers["content-length"] ?? 0);
           if (isPart && partNumber === options.failPartNumber) {
             response.resume();
             outgoing.writeHead(500, { "content-type": "application/xml" });
@@ -158,6 +174,9 @@ export async function startSlowProxy(options: { partDelayMs: number; failPartNum
       return total;
     },
     partNumbers,
+    get acknowledgedPartBytes() {
+      return acknowledgedBytes;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,16 +1,25 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import FindMyWay, { type HTTPMethod, type HTTPVersion } from "find-my-way";
-import { AppError, type ErrorCode, type FieldProblem } from "../errors/app-error";
+import {
+  AppError,
+  clientError,
+  databaseUnavailable,
+  type FieldProblem,
+  internalError,
+  methodNotAllowed,
+  routeNotFound,
+  tooManyRequests,
+  validationError,
+} from "../errors/app-error";
 import { isDatabaseUnavailable } from "../errors/database";
+import { requestBodyError } from "../errors/request-body";
 
 interface Envelope {
   error: { code: string; message: string; details: Record<string, unknown> };
 }
 
-const envelope = (code: ErrorCode, message: string, details: Record<string, unknown> = {}): Envelope => ({
-  error: { code, message, details },
-});
+const envelope = ({ code, message, details }: AppError): Envelope => ({ error: { code, message, details } });
 
 interface AjvLikeError {
   instancePath?: string;
@@ -34,46 +43,24 @@ function fieldProblems(error: FastifyError): FieldProblem[] {
 
 /** Maps any error to the status and envelope the contract prescribes. */
 export function toEnvelope(error: FastifyError | AppError | Error): { status: number; body: Envelope } {
-  if (error instanceof AppError) {
-    return { status: error.statusCode, body: envelope(error.code, error.message, error.details) };
-  }
+  const known = toAppError(error);
+  return { status: known.statusCode, body: envelope(known) };
+}
+
+function toAppError(error: FastifyError | AppError | Error): AppError {
+  if (error instanceof AppError) return error;
   const fastifyError = error as FastifyError;
-  if (fastifyError.validation) {
-    return {
-      status: 400,
-      body: envelope("VALIDATION_ERROR", "Request validation failed", { fields: fieldProblems(fastifyError) }),
-    };
-  }
-  switch (fastifyError.code) {
-    case "FST_ERR_CTP_INVALID_JSON_BODY":
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
-    case "FST_INVALID_MULTIPART_CONTENT_TYPE":
-    case "FST_MULTIPART_INVALID_CONTENT_TYPE":
-      return {
-        status: 422,
-        body: envelope("VALIDATION_ERROR", "Request body could not be parsed", { reason: fastifyError.message }),
-      };
-    case "FST_ERR_CTP_BODY_TOO_LARGE":
-    case "FST_REQ_FILE_TOO_LARGE":
-    case "FST_PARTS_LIMIT":
-    case "FST_FILES_LIMIT":
-    case "FST_FIELDS_LIMIT":
-      return { status: 413, body: envelope("FILE_TOO_LARGE", "Request body is too large") };
-  }
-  if (isDatabaseUnavailable(error)) {
-    return { status: 503, body: envelope("DATABASE_ERROR", "Database is unavailable") };
-  }
+  if (fastifyError.validation) return validationError(fieldProblems(fastifyError));
+  const bodyError = requestBodyError(error);
+  if (bodyError) return bodyError;
+  if (isDatabaseUnavailable(error)) return databaseUnavailable(error);
   const status = fastifyError.statusCode;
-  if (status === 429) {
-    return { status, body: envelope("RATE_LIMIT_EXCEEDED", "Too many requests, slow down") };
-  }
+  if (status === 429) return tooManyRequests();
   if (status !== undefined && status >= 400 && status < 500) {
-    // Other client errors raised by Fastify or a plugin (e.g. malformed multipart).
-    return { status: status === 400 ? 422 : status, body: envelope("VALIDATION_ERROR", fastifyError.message) };
+    // Other client errors raised by Fastify or a plugin.
+    return clientError(status === 400 ? 422 : status, fastifyError.message);
   }
-  return { status: 500, body: envelope("INTERNAL_ERROR", "Internal server error") };
+  return internalError(error);
 }
 
 /**
@@ -104,12 +91,11 @@ export const errorHandlerPlugin = fp(
       const path = request.url.split("?")[0] ?? "/";
       const allowed = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => knownRoutes.find(m as HTTPMethod, path));
       if (allowed.length > 0) {
-        return reply
-          .status(405)
-          .header("allow", allowed.join(", "))
-          .send(envelope("METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed on ${path}`, { allowed }));
+        const error = methodNotAllowed(request.method, path, allowed);
+        return reply.status(error.statusCode).header("allow", allowed.join(", ")).send(envelope(error));
       }
-      return reply.status(404).send(envelope("NOT_FOUND", `Route ${request.method} ${path} not found`));
+      const error = routeNotFound(request.method, path);
+      return reply.status(error.statusCode).send(envelope(error));
     });
   },
   { name: "error-handler" },

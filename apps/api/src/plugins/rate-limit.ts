@@ -3,7 +3,7 @@ import type { Config } from "@learning-hub/config";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { Redis } from "ioredis";
-import { AppError } from "../errors/app-error";
+import { rateLimitExceeded } from "../errors/app-error";
 
 /**
  * Per-client-IP request limits, counted in Redis so every API process shares
@@ -21,10 +21,7 @@ export const rateLimitPlugin = fp<{ config: Config; redis: Redis }>(
       nameSpace: `${config.redis.prefix}:rate-limit:`,
       // Redis being down should slow nothing down: requests pass uncounted.
       skipOnError: true,
-      errorResponseBuilder: (_request, context) =>
-        new AppError(429, "RATE_LIMIT_EXCEEDED", `Too many requests, retry in ${context.after}`, {
-          retry_after_seconds: Math.ceil(context.ttl / 1000),
-        }),
+      errorResponseBuilder: (_request, context) => rateLimitExceeded(context.after, Math.ceil(context.ttl / 1000)),
     });
   },
   { name: "rate-limit" },

@@ -1,16 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "@sinclair/typebox";
 import {
   CleanupRequest,
   CleanupResponse,
   FailedJobPage,
   FailedJobsQuery,
-  JobActionResult,
+  JobActionResultRef,
   JobIdParams,
   QueueJobParams,
   SchedulerStatus,
 } from "../schemas/admin";
-import { errorResponses } from "../schemas/common";
+import { errorResponse } from "../schemas/route-responses";
 import type { AdminCleanupService } from "../services/admin-cleanup-service";
 import type { AdminJobsService } from "../services/admin-jobs-service";
 import type { SchedulerService } from "../services/scheduler-service";
@@ -21,17 +20,12 @@ export interface AdminRoutesOptions {
   jobs: AdminJobsService;
 }
 
-const bearer = [{ bearerAuth: [] }];
-
 /** `/api/v1/admin`: cleanup and the scheduled jobs; admins only. */
 export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, { cleanup, scheduler, jobs }) => {
-  app.addSchema(JobActionResult);
-  // Before body parsing and validation, so nobody but an admin learns anything from this prefix.
-  app.addHook("onRequest", app.requireAdmin);
-
   app.post(
     "/cleanup",
     {
+      config: { auth: "admin" },
       // The body is optional: no body means every default.
       preValidation: async (request) => {
         request.body ??= {} as CleanupRequest;
@@ -42,12 +36,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
         description:
           "Removes uploads stuck in `processing` for longer than `max_age_minutes` (with their objects) and " +
           "objects no material references that are older than the grace period; placeholders are never removed.",
-        security: bearer,
         body: CleanupRequest,
         response: {
           200: CleanupResponse,
-          500: Type.Ref("ErrorEnvelope", { description: "`CLEANUP_FAILED`: the job failed or did not finish in time" }),
-          ...errorResponses(400, 401, 403, 422),
+          500: errorResponse("`CLEANUP_FAILED`: the job failed or did not finish in time"),
         },
       },
     },
@@ -62,11 +54,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.get(
     "/scheduler/status",
     {
+      config: { auth: "admin" },
       schema: {
         tags: ["admin"],
         summary: "Whether workers run scheduled jobs, and when each runs next",
-        security: bearer,
-        response: { 200: SchedulerStatus, ...errorResponses(401, 403) },
+        response: { 200: SchedulerStatus },
       },
     },
     async () => scheduler.status(),
@@ -75,12 +67,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.post(
     "/scheduler/jobs/:job_id/pause",
     {
+      config: { auth: "admin" },
       schema: {
         tags: ["admin"],
         summary: "Pause a scheduled job (stays paused across restarts); pausing a paused job is fine",
-        security: bearer,
         params: JobIdParams,
-        response: { 200: Type.Ref(JobActionResult), ...errorResponses(401, 403, 404) },
+        response: { 200: JobActionResultRef, 404: errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id") },
       },
     },
     async (request) => scheduler.pause(request.params.job_id),
@@ -89,12 +81,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.post(
     "/scheduler/jobs/:job_id/resume",
     {
+      config: { auth: "admin" },
       schema: {
         tags: ["admin"],
         summary: "Resume a scheduled job; resuming a running job is fine",
-        security: bearer,
         params: JobIdParams,
-        response: { 200: Type.Ref(JobActionResult), ...errorResponses(401, 403, 404) },
+        response: { 200: JobActionResultRef, 404: errorResponse("`JOB_NOT_FOUND`: no scheduled job has this id") },
       },
     },
     async (request) => scheduler.resume(request.params.job_id),
@@ -103,12 +95,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.get(
     "/jobs/failed",
     {
+      config: { auth: "admin" },
       schema: {
         tags: ["admin"],
         summary: "Failed jobs of a queue, newest first",
-        security: bearer,
         querystring: FailedJobsQuery,
-        response: { 200: FailedJobPage, ...errorResponses(400, 401, 403) },
+        response: { 200: FailedJobPage },
       },
     },
     async (request) => jobs.listFailed(request.query.queue, request.query.page, request.query.page_size),
@@ -117,13 +109,17 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.post(
     "/jobs/:queue/:job_id/retry",
     {
+      config: { auth: "admin" },
       schema: {
         tags: ["admin"],
         summary: "Send a failed job back to its queue for another try",
         description: "404 `NOT_FOUND` for an unknown job, 400 `INVALID_STATUS` for a job that has not failed.",
-        security: bearer,
         params: QueueJobParams,
-        response: { 200: Type.Ref(JobActionResult), ...errorResponses(400, 401, 403, 404) },
+        response: {
+          200: JobActionResultRef,
+          400: errorResponse("`INVALID_STATUS`: the job has not failed; `VALIDATION_ERROR`: bad parameters"),
+          404: errorResponse("`NOT_FOUND`: no such job in the queue"),
+        },
       },
     },
     async (request) => jobs.retry(request.params.queue, request.params.job_id),

@@ -1,13 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest, FastifySchemaValidationError } from "fastify";
-import { AppError } from "../errors/app-error";
-import { errorResponses, MaterialIdParams } from "../schemas/common";
+import { invalidMaterialType } from "../errors/app-error";
+import { MaterialIdParams } from "../schemas/common";
 import { LikeToggle, MaterialDetail, MaterialListQuery, MaterialPage } from "../schemas/material";
 import { PagePreviewList, Storyboard } from "../schemas/media";
+import { errorResponse } from "../schemas/route-responses";
 import type { CatalogueService } from "../services/catalogue-service";
 import type { MediaViewService } from "../services/media-view-service";
 import type { Viewer } from "../services/view-counter";
+
+const MATERIAL_NOT_FOUND = errorResponse("`NOT_FOUND`: no such material, or not one the caller may see");
 
 const INVALID_TYPE_DESCRIPTION =
   "`INVALID_TYPE` when `material_type` is not video or pdf; `VALIDATION_ERROR` otherwise";
@@ -23,9 +26,7 @@ function rejectInvalidQuery(request: FastifyRequest): void {
   if (!failure) return;
   const problems = failure.validation as FastifySchemaValidationError[];
   if (problems.some((problem) => problem.instancePath === "/material_type")) {
-    throw new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
-      fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
-    });
+    throw invalidMaterialType();
   }
   throw failure;
 }
@@ -41,17 +42,12 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
     "",
     {
       attachValidation: true,
-      preHandler: app.optionalAuthenticate,
+      config: { auth: "optional" },
       schema: {
         tags: ["materials"],
         summary: "List active materials, one page at a time",
-        security: [{}, { bearerAuth: [] }],
         querystring: MaterialListQuery,
-        response: {
-          200: Type.Ref(MaterialPage),
-          400: Type.Ref("ErrorEnvelope", { description: INVALID_TYPE_DESCRIPTION }),
-          ...errorResponses(503),
-        },
+        response: { 200: Type.Ref(MaterialPage), 400: errorResponse(INVALID_TYPE_DESCRIPTION) },
       },
     },
     async (request) => {
@@ -71,16 +67,15 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     "/:material_id",
     {
-      preHandler: app.optionalAuthenticate,
+      config: { auth: "optional" },
       schema: {
         tags: ["materials"],
         summary: "A material with related materials; counts a view",
         description:
           "Counts at most one view per viewer (user, else client address) per 10 minutes. " +
           "`view_count` is written in batches and may lag by a few seconds.",
-        security: [{}, { bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 200: Type.Ref(MaterialDetail), ...errorResponses(400, 404, 503) },
+        response: { 200: Type.Ref(MaterialDetail), 404: MATERIAL_NOT_FOUND },
       },
     },
     async (request) => catalogue.detail(request.params.material_id, viewerOf(request)),
@@ -89,17 +84,16 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
   app.delete(
     "/:material_id",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["materials"],
         summary: "Withdraw (soft-delete) your own material",
-        security: [{ bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 204: Type.Null({ description: "Deleted" }), ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 204: Type.Null({ description: "Deleted" }), 404: MATERIAL_NOT_FOUND },
       },
     },
     async (request, reply) => {
-      await catalogue.remove(request.params.material_id, request.user.id);
+      await catalogue.remove(request.params.material_id, request.requireUser().id);
       return reply.status(204).send(null);
     },
   );
@@ -107,32 +101,30 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     "/:material_id/like",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["materials"],
         summary: "Like the material, or unlike it if you already do",
-        security: [{ bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 200: Type.Ref(LikeToggle), ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: Type.Ref(LikeToggle), 404: MATERIAL_NOT_FOUND },
       },
     },
-    async (request) => catalogue.toggleLike(request.params.material_id, request.user.id),
+    async (request) => catalogue.toggleLike(request.params.material_id, request.requireUser().id),
   );
 
   // --- issue 15: page previews and storyboards ---
   app.get(
     "/:material_id/pages",
     {
-      preHandler: app.optionalAuthenticate,
+      config: { auth: "optional" },
       schema: {
         tags: ["materials"],
         summary: "Small previews of every page of a PDF material (converted documents included)",
         description:
           "Visible like the material's detail: others see active materials only. Pages up to the configured " +
           "cap (default 300) get a 320 px wide JPEG; an empty list until the worker made them.",
-        security: [{}, { bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 200: Type.Ref(PagePreviewList), ...errorResponses(400, 404, 503) },
+        response: { 200: Type.Ref(PagePreviewList), 404: MATERIAL_NOT_FOUND },
       },
     },
     async (request) => media.pages(request.params.material_id, request.user?.id),
@@ -141,14 +133,16 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     "/:material_id/storyboard",
     {
-      preHandler: app.optionalAuthenticate,
+      config: { auth: "optional" },
       schema: {
         tags: ["materials"],
         summary: "Sprite sheets and a WebVTT thumbnails track of a video, for scrubbing previews",
         description: "Visible like the material's detail; 404 until the worker made it (or for a PDF).",
-        security: [{}, { bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 200: Type.Ref(Storyboard), ...errorResponses(400, 404, 503) },
+        response: {
+          200: Type.Ref(Storyboard),
+          404: errorResponse("`NOT_FOUND`: no such material, not one the caller may see, or no storyboard yet"),
+        },
       },
     },
     async (request) => media.storyboard(request.params.material_id, request.user?.id),

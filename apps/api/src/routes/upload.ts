@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { AppError } from "../errors/app-error";
-import { multipartBodyError, multipartPlugin } from "../plugins/multipart";
-import { errorResponses, MaterialIdParams } from "../schemas/common";
+import { notMultipart } from "../errors/app-error";
+import { multipartBodyError } from "../errors/request-body";
+import { multipartPlugin } from "../plugins/multipart";
+import { MaterialIdParams } from "../schemas/common";
 import { Material } from "../schemas/material";
+import { errorResponse } from "../schemas/route-responses";
 import { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
 import { PDF_MAX_BYTES, VIDEO_MAX_BYTES } from "../services/file-type";
 import { SourceStreamError } from "../services/stream-head";
@@ -18,6 +20,8 @@ const UPLOAD_DESCRIPTION = [
   "400 `VALIDATION_ERROR` for missing or invalid fields, 422 for a body that is not well-formed multipart.",
 ].join(" ");
 
+const MATERIAL_NOT_FOUND = errorResponse("`NOT_FOUND`: no such material");
+
 /** `/api/v1/upload`: streamed uploads into object storage, their status, and their deletion. */
 export const uploadRoutes: FastifyPluginAsyncTypebox<{ upload: UploadService }> = async (app, { upload }) => {
   await app.register(multipartPlugin);
@@ -25,22 +29,27 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ upload: UploadService }> 
   app.post(
     "",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["upload"],
         summary: "Upload a video or PDF as a new material",
         description: UPLOAD_DESCRIPTION,
         consumes: ["multipart/form-data"],
-        security: [{ bearerAuth: [] }],
-        response: { 201: Type.Ref(Material), ...errorResponses(400, 401, 403, 413, 415, 422, 500, 503) },
+        response: {
+          201: Type.Ref(Material),
+          400: errorResponse("`VALIDATION_ERROR`: a missing or invalid field, or more than one file"),
+          413: errorResponse("`FILE_TOO_LARGE`: the file passed its type's size limit"),
+          415: errorResponse("`UNSUPPORTED_FILE_TYPE`: not an mp4, webm or pdf, or the extension does not match"),
+          500: errorResponse("`UPLOAD_FAILED`: storage or the database failed; nothing is left behind"),
+        },
       },
     },
     async (request, reply) => {
       if (!request.isMultipart()) {
-        throw new AppError(422, "VALIDATION_ERROR", "Request body must be multipart/form-data");
+        throw notMultipart();
       }
       try {
-        const material = await upload.upload(request.user.id, request.parts());
+        const material = await upload.upload(request.requireUser().id, request.parts());
         return reply.status(201).send(material);
       } catch (error) {
         // The rest of a refused body is not worth reading: answer, then close the connection.
@@ -53,48 +62,45 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ upload: UploadService }> 
   app.get(
     "/status/:material_id",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["upload"],
         summary: "Where an upload stands (uploader or admin)",
-        security: [{ bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 200: Type.Ref(UploadStatusResponse), ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: Type.Ref(UploadStatusResponse), 404: MATERIAL_NOT_FOUND },
       },
     },
-    async (request) => upload.status(request.params.material_id, request.user),
+    async (request) => upload.status(request.params.material_id, request.requireUser()),
   );
 
   app.get(
     "/thumbnail-status/:material_id",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["upload"],
         summary: "Where a material's thumbnail stands (uploader or admin)",
-        security: [{ bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 200: Type.Ref(ThumbnailStatusResponse), ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 200: Type.Ref(ThumbnailStatusResponse), 404: MATERIAL_NOT_FOUND },
       },
     },
-    async (request) => upload.thumbnailStatus(request.params.material_id, request.user),
+    async (request) => upload.thumbnailStatus(request.params.material_id, request.requireUser()),
   );
 
   app.delete(
     "/:material_id",
     {
-      preHandler: app.authenticate,
+      config: { auth: "user" },
       schema: {
         tags: ["upload"],
         summary: "Delete your material's file and thumbnail for good and hide the material",
         description: "400 `ALREADY_DELETED` when already hidden; 400 `INVALID_STATUS` while its upload is in progress.",
-        security: [{ bearerAuth: [] }],
         params: MaterialIdParams,
-        response: { 204: Type.Null({ description: "Deleted" }), ...errorResponses(400, 401, 403, 404, 503) },
+        response: { 204: Type.Null({ description: "Deleted" }), 404: MATERIAL_NOT_FOUND },
       },
     },
     async (request, reply) => {
-      await upload.remove(request.params.material_id, request.user.id);
+      await upload.remove(request.params.material_id, request.requireUser().id);
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,7 @@
 import type { CleanupOutcome } from "@learning-hub/queue";
 import { type Static, Type } from "@sinclair/typebox";
 import { Timestamp, toTimestamp } from "./common";
+import { QueueNameSchema } from "./enums";
 
 /** `POST /admin/cleanup` body; every field is optional and has the contract's default. */
 export const CleanupRequest = Type.Object(
@@ -59,15 +60,9 @@ export const JobActionResult = Type.Object(
   { $id: "JobActionResult" },
 );
 export type JobActionResult = Static<typeof JobActionResult>;
+export const JobActionResultRef = Type.Ref(JobActionResult);
 
 export const toNextRunTime = (next: Date | null): string | null => (next ? toTimestamp(next) : null);
-
-export const QueueNameSchema = Type.Union([
-  Type.Literal("thumbnails"),
-  Type.Literal("maintenance"),
-  // issue 15: conversions and transcodes
-  Type.Literal("media"),
-]);
 
 export const FailedJobsQuery = Type.Object({
   queue: QueueNameSchema,

@@ -2,19 +2,15 @@ import type { MaterialRow } from "@learning-hub/db";
 import type { CatalogueMaterial, RelatedMaterial as RelatedMaterialRow } from "@learning-hub/db/repositories/materials";
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { Timestamp, toTimestamp } from "./common";
+import { MaterialStatusSchema, MaterialTypeSchema, ThumbnailStatusSchema } from "./enums";
 
 /*
- * Nullable values and string enums are written as OpenAPI 3.0 spells them
- * (`nullable: true`, `enum`) rather than as TypeBox unions (`anyOf`): the
- * response serializer writes these directly, whereas each `anyOf` costs a
- * schema validation per value, per row, per request.
+ * Nullable values are written as OpenAPI 3.0 spells them (`nullable: true`)
+ * rather than as TypeBox unions (`anyOf`): the response serializer writes
+ * these directly, whereas each `anyOf` costs a schema validation per value,
+ * per row, per request.
  */
 const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
-
-const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
-  Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
-
-export const MaterialTypeSchema = StringEnum(["video", "pdf"]);
 
 const materialProperties = {
   id: Type.Integer(),
@@ -30,10 +26,10 @@ const materialProperties = {
     description: "Views are buffered and written in batches, so this may lag by a few seconds",
   }),
   like_count: Type.Integer(),
-  status: StringEnum(["processing", "active", "hidden"]),
+  status: MaterialStatusSchema,
   created_at: Timestamp,
   updated_at: Timestamp,
-  thumbnail_status: StringEnum(["pending", "completed", "failed"]),
+  thumbnail_status: ThumbnailStatusSchema,
   // Facts the thumbnail worker learns; null until it has run, or when they do not apply to the type.
   duration_seconds: Nullable(Type.Number()),
   width: Nullable(Type.Integer()),

@@ -1,7 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
+import { MaterialStatusSchema, MediaStageSchema, ThumbnailStatusSchema } from "./enums";
 
-const MaterialStatus = Type.Union([Type.Literal("processing"), Type.Literal("active"), Type.Literal("hidden")]);
-const ThumbnailStatus = Type.Union([Type.Literal("pending"), Type.Literal("completed"), Type.Literal("failed")]);
 const ThumbnailPath = Type.Union([Type.String(), Type.Null()], {
   description: "The generated thumbnail, or the type's placeholder image once generation failed",
   examples: ["thumbnails/1/1.jpg"],
@@ -11,7 +10,7 @@ const HasThumbnail = Type.Boolean({ description: "Whether a thumbnail of this ma
 export const UploadStatusResponse = Type.Object(
   {
     material_id: Type.Integer(),
-    status: MaterialStatus,
+    status: MaterialStatusSchema,
     progress: Type.Integer({
       description:
         "While converting or transcoding, the share done (0-100, from ffmpeg for transcodes); otherwise 50 " +
@@ -22,14 +21,12 @@ export const UploadStatusResponse = Type.Object(
     thumbnail_path: ThumbnailPath,
     has_thumbnail: HasThumbnail,
     // --- issue 15 ---
-    stage: Type.Union(
-      ["uploading", "converting", "transcoding", "ready", "failed"].map((stage) => Type.Literal(stage)),
-      {
-        description:
-          "Where the displayable file is: office documents are converted to PDF and other videos transcoded " +
-          "before the material is listed; `failed` keeps the original with `failure_reason`",
-      },
-    ),
+    stage: {
+      ...MediaStageSchema,
+      description:
+        "Where the displayable file is: office documents are converted to PDF and other videos transcoded " +
+        "before the material is listed; `failed` keeps the original with `failure_reason`",
+    },
     failure_reason: Type.Union([Type.String(), Type.Null()], {
       description: "Why the conversion failed (stage `failed`), else null",
     }),
@@ -42,7 +39,7 @@ export type UploadStatusResponse = Static<typeof UploadStatusResponse>;
 export const ThumbnailStatusResponse = Type.Object(
   {
     material_id: Type.Integer(),
-    thumbnail_status: ThumbnailStatus,
+    thumbnail_status: ThumbnailStatusSchema,
     thumbnail_path: ThumbnailPath,
     has_thumbnail: HasThumbnail,
   },

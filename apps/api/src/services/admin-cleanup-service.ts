@@ -1,6 +1,6 @@
 import type { CleanupParams, JobQueues } from "@learning-hub/queue";
 import type { AppDependencies } from "../dependencies";
-import { AppError } from "../errors/app-error";
+import { cleanupFailed } from "../errors/app-error";
 import { type CleanupResponse, toCleanupResponse } from "../schemas/admin";
 
 /** Runs a cleanup on the worker queue and waits for its outcome, at most `timeoutMs`. */
@@ -20,7 +20,7 @@ export class AdminCleanupService {
       const message = timedOut
         ? `Cleanup did not finish within ${Math.round(this.timeoutMs / 1000)} seconds`
         : "Cleanup job failed";
-      throw new AppError(500, "CLEANUP_FAILED", message, {}, { cause: error });
+      throw cleanupFailed(message, error);
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { JobQueues, QueueName } from "@learning-hub/queue";
 import type { Job } from "bullmq";
 import type { AppDependencies } from "../dependencies";
-import { AppError, notFound } from "../errors/app-error";
+import { invalidStatus, queuedJobNotFound } from "../errors/app-error";
 import type { FailedJob, FailedJobPage, JobActionResult } from "../schemas/admin";
 import { toTimestamp } from "../schemas/common";
 
@@ -20,10 +20,10 @@ export class AdminJobsService {
   /** Moves a failed job back to waiting, with its attempts reset; anything but a failed job is refused. */
   async retry(queue: QueueName, jobId: string): Promise<JobActionResult> {
     const job = await this.queues[queue].getJob(jobId);
-    if (!job) throw notFound(`Job ${jobId} not found in queue ${queue}`);
+    if (!job) throw queuedJobNotFound(queue, jobId);
     const state = await job.getState();
     if (state !== "failed") {
-      throw new AppError(400, "INVALID_STATUS", `Only failed jobs can be retried; job ${jobId} is ${state}`, { state });
+      throw invalidStatus(`Only failed jobs can be retried; job ${jobId} is ${state}`, { state });
     }
     await job.retry("failed");
     return { success: true, message: `Job ${jobId} queued for retry`, job_id: jobId };

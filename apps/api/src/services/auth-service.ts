@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { JWT } from "@fastify/jwt";
 import type { Config } from "@learning-hub/config";
 import type { Database } from "@learning-hub/db";
 import { AuthSessionsRepository, type SessionAccess } from "@learning-hub/db/repositories/auth-sessions";
-import { type User, UsersRepository } from "@learning-hub/db/repositories/users";
-import { AppError, invalidToken, unauthorized } from "../errors/app-error";
+import { UsersRepository } from "@learning-hub/db/repositories/users";
+import { emailAlreadyExists, inactiveUser, invalidToken, userNotFound, wrongCredentials } from "../errors/app-error";
+import type { LoginResponse, LogoutResponse, RefreshResponse } from "../schemas/auth";
+import { toUserProfile, type UserProfile } from "../schemas/user";
 import { PasswordHasher } from "./password-hasher";
 import { SessionAccessCache } from "./session-access-cache";
-import { type TokenPair, TokenService } from "./token-service";
+import { type JwtCodec, TokenService } from "./token-service";
 
 /** Who is calling, as the guards leave it on `request.user`. */
 export interface AuthenticatedUser {
@@ -24,9 +25,6 @@ export interface Registration {
 
 export const normaliseEmail = (email: string): string => email.toLowerCase();
 
-const userNotFound = () => new AppError(401, "USER_NOT_FOUND", "User no longer exists");
-const inactiveUser = () => new AppError(403, "INACTIVE_USER", "User account is disabled");
-
 export class AuthService {
   constructor(
     private readonly users: UsersRepository,
@@ -36,20 +34,20 @@ export class AuthService {
     private readonly tokens: TokenService,
   ) {}
 
-  async register(input: Registration): Promise<User> {
+  async register(input: Registration): Promise<UserProfile> {
     const passwordHash = await this.passwords.hash(input.password);
     const user = await this.users.create({ email: normaliseEmail(input.email), name: input.name, passwordHash });
-    if (!user) throw new AppError(400, "EMAIL_ALREADY_EXISTS", "Email is already registered");
-    return user;
+    if (!user) throw emailAlreadyExists();
+    return toUserProfile(user);
   }
 
   /** Checks the credentials and opens a session (one refresh-token family). */
-  async login(email: string, password: string): Promise<TokenPair & { user: User }> {
+  async login(email: string, password: string): Promise<LoginResponse> {
     const credentials = await this.users.findCredentials(normaliseEmail(email));
     const valid = credentials
       ? await this.passwords.verify(credentials.passwordHash, password)
       : await this.passwords.verifyAgainstDummy(password);
-    if (!credentials || !valid) throw unauthorized("Incorrect email or password");
+    if (!credentials || !valid) throw wrongCredentials();
     const { user } = credentials;
     if (!user.isActive) throw inactiveUser();
 
@@ -62,14 +60,21 @@ export class AuthService {
       refreshJti,
       expiresAt: this.tokens.refreshExpiry(now),
     });
-    return { ...this.tokens.issuePair(user.id, sessionId, refreshJti, now), user };
+    const { accessToken, refreshToken, expiresIn } = this.tokens.issuePair(user.id, sessionId, refreshJti, now);
+    return {
+      access_token: accessToken,
+      refresh_token: refreshToken,
+      token_type: "bearer",
+      expires_in: expiresIn,
+      user: toUserProfile(user),
+    };
   }
 
   /**
    * Rotates the pair. A refresh token that was already rotated is a replay:
    * the whole session is revoked, so the newer tokens die with it.
    */
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  async refresh(refreshToken: string): Promise<RefreshResponse> {
     const { userId, sessionId, jti } = this.tokens.verifyRefresh(refreshToken);
     const access = await this.sessions.findAccess(sessionId, userId);
     this.assertAllowed(access);
@@ -87,12 +92,14 @@ export class AuthService {
       this.sessionAccess.forget(sessionId);
       throw invalidToken();
     }
-    return this.tokens.issuePair(userId, sessionId, nextJti, now);
+    const pair = this.tokens.issuePair(userId, sessionId, nextJti, now);
+    return { access_token: pair.accessToken, refresh_token: pair.refreshToken, token_type: "bearer" };
   }
 
-  async logout(caller: AuthenticatedUser): Promise<void> {
+  async logout(caller: AuthenticatedUser): Promise<LogoutResponse> {
     await this.sessions.revoke(caller.sessionId, "logout");
     this.sessionAccess.forget(caller.sessionId);
+    return { message: "Successfully logged out", detail: "Please discard your tokens on the client side" };
   }
 
   /** The guard's check of an access token; throws the contract's 401/403. */
@@ -102,10 +109,10 @@ export class AuthService {
     return { id: userId, isAdmin: this.assertAllowed(access).isAdmin, sessionId };
   }
 
-  async profile(caller: AuthenticatedUser): Promise<User> {
+  async profile(caller: AuthenticatedUser): Promise<UserProfile> {
     const user = await this.users.findById(caller.id);
     if (!user) throw userNotFound();
-    return user;
+    return toUserProfile(user);
   }
 
   private assertAllowed(access: SessionAccess): { isActive: boolean; isAdmin: boolean } {
@@ -116,7 +123,7 @@ export class AuthService {
   }
 }
 
-export function createAuthService(database: Database, jwt: JWT, config: Config): AuthService {
+export function createAuthService(database: Database, jwt: JwtCodec, config: Config): AuthService {
   const sessions = new AuthSessionsRepository(database);
   return new AuthService(
     new UsersRepository(database),

@@ -2,7 +2,7 @@ import type { MaterialType } from "@learning-hub/db";
 import { LikesRepository } from "@learning-hub/db/repositories/likes";
 import { type MaterialSortBy, MaterialsRepository, type SortOrder } from "@learning-hub/db/repositories/materials";
 import type { ServiceDependencies } from "../dependencies";
-import { AppError, forbidden, notFound } from "../errors/app-error";
+import { alreadyDeleted, forbidden, invalidStatus, materialNotFound } from "../errors/app-error";
 import {
   type LikeToggle,
   type MaterialDetail,
@@ -24,8 +24,6 @@ export interface ListMaterialsInput {
 }
 
 export const totalPages = (total: number, pageSize: number): number => Math.ceil(total / pageSize);
-
-const materialNotFound = () => notFound("Material not found");
 
 /** Browsing, viewing, liking and withdrawing materials. */
 export class CatalogueService {
@@ -77,7 +75,7 @@ export class CatalogueService {
       throw forbidden("Only the uploader can delete this material");
     }
     if (!(await this.materials.hide(id))) {
-      throw new AppError(400, "ALREADY_DELETED", "Material is already deleted");
+      throw alreadyDeleted();
     }
   }
 
@@ -87,9 +85,7 @@ export class CatalogueService {
       case "not_found":
         throw materialNotFound();
       case "not_active":
-        throw new AppError(400, "INVALID_STATUS", `Cannot like a material that is ${result.status}`, {
-          status: result.status,
-        });
+        throw invalidStatus(`Cannot like a material that is ${result.status}`, { status: result.status });
       case "toggled":
         return { is_liked: result.isLiked, like_count: result.likeCount };
     }

@@ -3,7 +3,8 @@ import type { DatabaseHandle } from "@learning-hub/db";
 import { TimeoutError, withTimeout } from "@learning-hub/lifecycle";
 import type { ObjectStorage } from "@learning-hub/storage";
 import type { Redis } from "ioredis";
-import { AppError } from "../errors/app-error";
+import { databaseUnavailable, notReady } from "../errors/app-error";
+import type { DatabaseHealth, Liveness, Readiness } from "../schemas/health";
 
 /** What one readiness check found: the dependency answered, failed, or did not answer in time. */
 export type CheckResult = "ok" | "error" | "timeout";
@@ -31,17 +32,18 @@ export class HealthService {
     private readonly storage: Pick<ObjectStorage, "ping">,
   ) {}
 
-  liveness() {
-    return { status: "healthy" as const, version: this.config.version, environment: this.config.env };
+  liveness(): Liveness {
+    return { status: "healthy", version: this.config.version, environment: this.config.env };
   }
 
   /** Throws 503 DATABASE_ERROR when PostgreSQL does not answer `select 1`. */
-  async checkDatabase(): Promise<void> {
+  async checkDatabase(): Promise<DatabaseHealth> {
     try {
       await this.database.sql`select 1`;
     } catch (error) {
-      throw new AppError(503, "DATABASE_ERROR", "Database is unavailable", {}, { cause: error });
+      throw databaseUnavailable(error);
     }
+    return { status: "healthy", database: "connected" };
   }
 
   /**
@@ -50,7 +52,7 @@ export class HealthService {
    * database is among them, else `INTERNAL_ERROR` (the contract has no code
    * for Redis or storage being down).
    */
-  async readiness() {
+  async readiness(): Promise<Readiness> {
     const failures: unknown[] = [];
     const check = async (name: keyof ReadinessChecks, probe: () => Promise<unknown>): Promise<CheckResult> => {
       try {
@@ -67,12 +69,9 @@ export class HealthService {
       check("storage", () => this.storage.ping()),
     ]);
     const checks = { database, redis, storage };
-    if (failures.length === 0) return { status: "ready" as const, checks: READY };
+    if (failures.length === 0) return { status: "ready", checks: READY };
     const cause = new AggregateError(failures, "readiness checks failed");
-    if (database !== "ok") {
-      throw new AppError(503, "DATABASE_ERROR", "Not ready: the database is unavailable", { checks }, { cause });
-    }
-    const down = (["redis", "storage"] as const).filter((name) => checks[name] !== "ok");
-    throw new AppError(503, "INTERNAL_ERROR", `Not ready: ${down.join(" and ")} unavailable`, { checks }, { cause });
+    const down = (["database", "redis", "storage"] as const).filter((name) => checks[name] !== "ok");
+    throw notReady(checks, down, cause);
   }
 }

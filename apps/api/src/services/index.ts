@@ -1,4 +1,3 @@
-import type { JWT } from "@fastify/jwt";
 import type { ServiceDependencies } from "../dependencies";
 import { createAdminCleanupService } from "./admin-cleanup-service";
 import { createAdminJobsService } from "./admin-jobs-service";
@@ -7,10 +6,11 @@ import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
 import { createMediaViewService } from "./media-view-service";
 import { createSchedulerService } from "./scheduler-service";
+import type { JwtCodec } from "./token-service";
 import { createUploadService } from "./upload-service";
 
 /** Composition root of the services; routes receive what they need from here. */
-export function createServices(deps: ServiceDependencies, jwt: JWT) {
+export function createServices(deps: ServiceDependencies, jwt: JwtCodec) {
   return {
     health: new HealthService(deps.config, deps.database, deps.redis, deps.storage),
     auth: createAuthService(deps.database.db, jwt, deps.config),

@@ -18,7 +18,7 @@ import {
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import type { ServiceDependencies } from "../dependencies";
-import { AppError } from "../errors/app-error";
+import { scheduledJobNotFound } from "../errors/app-error";
 import { type JobActionResult, type SchedulerStatus, toNextRunTime } from "../schemas/admin";
 
 export interface SchedulerServiceOptions {
@@ -65,7 +65,7 @@ export class SchedulerService {
 
   private async setPaused(jobId: string, paused: boolean): Promise<JobActionResult> {
     const definition = findPausableSchedule(jobId);
-    if (!definition) throw new AppError(404, "JOB_NOT_FOUND", `Scheduled job ${jobId} not found`);
+    if (!definition) throw scheduledJobNotFound(jobId);
     const { repository, config } = this.options;
     await repository.seed(scheduleSeeds(config));
     const row = await repository.setPaused(definition.id, paused);

@@ -1,4 +1,3 @@
-import type { JWT } from "@fastify/jwt";
 import type { Config } from "@learning-hub/config";
 import { invalidToken } from "../errors/app-error";
 
@@ -32,18 +31,25 @@ export interface TokenPair {
   expiresIn: number;
 }
 
+/** Signs claims and verifies a token's signature, algorithm and expiry (app.ts hands over @fastify/jwt's). */
+export interface JwtCodec {
+  sign(claims: TokenClaims): string;
+  /** Throws when the token is not valid. */
+  verify(token: string): unknown;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const USER_ID = /^[1-9]\d{0,9}$/;
 const MAX_USER_ID = 2_147_483_647;
 
 /**
- * Signs and verifies the API's JWTs through @fastify/jwt, which is registered
- * with HS256 as the only algorithm: `alg: none` and every other algorithm fail
- * verification.
+ * Issues and checks the API's JWTs through the injected codec: @fastify/jwt,
+ * registered with HS256 as the only algorithm, so `alg: none` and every other
+ * algorithm fail verification.
  */
 export class TokenService {
   constructor(
-    private readonly jwt: JWT,
+    private readonly jwt: JwtCodec,
     private readonly lifetimes: Config["auth"],
   ) {}
 
@@ -92,7 +98,7 @@ export class TokenService {
   private verify(token: string, kind: TokenKind) {
     let claims: Partial<TokenClaims>;
     try {
-      claims = this.jwt.verify<Partial<TokenClaims>>(token);
+      claims = this.jwt.verify(token) as Partial<TokenClaims>;
     } catch {
       throw invalidToken();
     }

@@ -6,7 +6,17 @@ import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
 import type { FastifyBaseLogger } from "fastify";
 import type { ServiceDependencies } from "../dependencies";
-import { AppError, forbidden, notFound, validationError } from "../errors/app-error";
+import {
+  AppError,
+  alreadyDeleted,
+  fileTooLarge,
+  forbidden,
+  invalidStatus,
+  materialNotFound,
+  unsupportedFileType,
+  uploadFailed,
+  validationError,
+} from "../errors/app-error";
 import { type Material, toMaterialResponse } from "../schemas/material";
 import type { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
 import { detectUploadFormat, SNIFF_BYTES, type UploadFormat } from "./file-type";
@@ -64,9 +74,6 @@ interface StoredFile {
 
 type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail" | "enqueuePrepareMedia">;
 type BytesStoredListener = (bytes: number) => void;
-
-const uploadFailed = (cause: unknown) => new AppError(500, "UPLOAD_FAILED", "Upload failed", {}, { cause });
-const materialNotFound = () => notFound("Material not found");
 
 /**
  * Streamed uploads into object storage, their status, and their deletion.
@@ -166,7 +173,7 @@ export class UploadService {
     if (state.status === "hidden") throw alreadyDeleted();
     // A failed conversion is the owner's to delete; one in progress finishes first.
     if (state.status === "processing" && state.stage !== "failed") {
-      throw new AppError(400, "INVALID_STATUS", "The upload is still in progress", { status: state.status });
+      throw invalidStatus("The upload is still in progress", { status: state.status });
     }
     const derived = await this.uploads.derivedObjectKeys(materialId);
     const keys = [
@@ -204,9 +211,7 @@ export class UploadService {
     try {
       const format = detectUploadFormat(part.filename, head);
       if (!format) {
-        throw new AppError(415, "UNSUPPORTED_FILE_TYPE", UNSUPPORTED_MESSAGE, {
-          filename: part.filename,
-        });
+        throw unsupportedFileType(part.filename);
       }
       row = await this.#createRow(uploaderId, part.filename, format, form);
       const counter = new ByteCounter({ maxBytes: format.maxBytes, createLimitError: () => fileTooLarge(format) });
@@ -297,16 +302,6 @@ export class UploadService {
     }
   }
 }
-
-const alreadyDeleted = () => new AppError(400, "ALREADY_DELETED", "Material is already deleted");
-
-const fileTooLarge = (format: UploadFormat) =>
-  new AppError(413, "FILE_TOO_LARGE", `A ${format.name} file may be at most ${format.maxBytes} bytes`, {
-    max_bytes: format.maxBytes,
-  });
-
-const UNSUPPORTED_MESSAGE =
-  "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted";
 
 /** Issue 15: while converting or transcoding, the worker's own progress replaces the generic 50. */
 function conversionProgress(state: UploadState): Partial<{ progress: number; message: string }> {

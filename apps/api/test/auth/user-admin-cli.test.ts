@@ -50,10 +50,10 @@ describe("pnpm user:admin", { timeout: SPAWNING_TIMEOUT_MS }, () => {
     });
   const runCli = (...args: string[]) => runCliWith(t.env.config.database.url, ...args);
 
-  /** A fresh API process (no cached session state) with a route behind `requireAdmin`. */
+  /** A fresh API process (no cached session state) with an admin-only route. */
   async function adminProbe(): Promise<FastifyInstance> {
     const app = await buildApp(t.deps);
-    app.get("/probe/admin", { preHandler: app.requireAdmin }, async () => ({ ok: true }));
+    app.get("/probe/admin", { config: { auth: "admin" } }, async () => ({ ok: true }));
     await app.ready();
     return app;
   }

@@ -124,6 +124,7 @@ export async function createMaterial(env: TestEnvironment, source: MaterialSourc
       status: source.status ?? "active",
       createdAt: ago,
       updatedAt: ago,
+      activatedAt: (source.status ?? "active") === "active" ? ago : null,
     })
     .returning({ id: materials.id });
   if (!row) throw new Error("could not insert the material");

@@ -107,7 +107,7 @@ describe("thumbnail queueing", () => {
     runtime = undefined;
     await harness.env.database.db
       .update(materials)
-      .set({ status: "active", updatedAt: new Date(Date.now() - tenMinutes * 1000) })
+      .set({ status: "active", activatedAt: new Date(Date.now() - tenMinutes * 1000) })
       .where(eq(materials.id, afterFailedJob.id));
 
     const queued = await createMaterial(harness.env, { type: "pdf", fileFormat: "pdf", ageSeconds: tenMinutes });

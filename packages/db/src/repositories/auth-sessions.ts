@@ -62,13 +62,13 @@ export class AuthSessionsRepository {
     );
     const rotated = await this.db
       .update(authSessions)
-      .set({ refreshJti: input.nextJti, expiresAt: input.expiresAt, updatedAt: sql`now()` })
+      .set({ refreshJti: input.nextJti, expiresAt: input.expiresAt })
       .where(and(live, eq(authSessions.refreshJti, input.presentedJti)))
       .returning({ id: authSessions.id });
     if (rotated.length > 0) return "rotated";
     const replayed = await this.db
       .update(authSessions)
-      .set({ revokedAt: sql`now()`, revokedReason: "refresh_token_reuse", updatedAt: sql`now()` })
+      .set({ revokedAt: sql`now()`, revokedReason: "refresh_token_reuse" })
       .where(and(live, ne(authSessions.refreshJti, input.presentedJti)))
       .returning({ id: authSessions.id });
     return replayed.length > 0 ? "replayed" : "dead";
@@ -78,7 +78,7 @@ export class AuthSessionsRepository {
   async revoke(sessionId: string, reason: string): Promise<boolean> {
     const revoked = await this.db
       .update(authSessions)
-      .set({ revokedAt: sql`now()`, revokedReason: reason, updatedAt: sql`now()` })
+      .set({ revokedAt: sql`now()`, revokedReason: reason })
       .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)))
       .returning({ id: authSessions.id });
     return revoked.length > 0;

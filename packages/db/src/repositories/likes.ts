@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { likes, type MaterialStatus, materials } from "../schema";
+import { keepUpdatedAt } from "./material-filters";
 
 export type LikeToggleResult =
   | { outcome: "not_found" }
@@ -36,7 +37,7 @@ export class LikesRepository {
 
       const [updated] = await tx
         .update(materials)
-        .set({ likeCount: sql`${materials.likeCount} + ${isLiked ? 1 : -1}` })
+        .set({ likeCount: sql`${materials.likeCount} + ${isLiked ? 1 : -1}`, ...keepUpdatedAt(materials) })
         .where(eq(materials.id, materialId))
         .returning({ likeCount: materials.likeCount });
       return { outcome: "toggled", isLiked, likeCount: updated?.likeCount ?? 0 };

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, getTableColumns, inArray, ne, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { likes, type MaterialRow, type MaterialStatus, type MaterialType, materials, users } from "../schema";
+import { isActiveMaterial } from "./material-filters";
 
 export type MaterialSortBy = "created_at" | "view_count" | "like_count";
 export type SortOrder = "asc" | "desc";
@@ -38,11 +39,7 @@ const sortColumns = {
   like_count: materials.likeCount,
 } as const;
 
-/**
- * A literal, never a bind parameter: the list indexes are partial on exactly
- * this predicate, and the planner can only use them when it can prove it.
- */
-const isActive = sql`${materials.status} = 'active'`;
+const isActive = isActiveMaterial();
 
 /** A bound value, or a placeholder filled when a prepared query runs. */
 type Bound<T> = T | Placeholder;
@@ -116,11 +113,6 @@ export class MaterialsRepository {
       this.preparedLists.set(key, prepared);
     }
     return prepared.execute(listValues(query));
-  }
-
-  /** The SQL text and parameters `listActive` runs for `query` (for query plans and benchmarks). */
-  listActiveStatement(query: MaterialListQuery): { sql: string; params: unknown[] } {
-    return this.buildList(listValues(query), query).toSQL();
   }
 
   async countActive(type?: MaterialType): Promise<number> {
@@ -210,7 +202,7 @@ export class MaterialsRepository {
   async hide(id: number): Promise<boolean> {
     const hidden = await this.db
       .update(materials)
-      .set({ status: "hidden", updatedAt: sql`now()` })
+      .set({ status: "hidden" })
       .where(and(eq(materials.id, id), ne(materials.status, "hidden")))
       .returning({ id: materials.id });
     return hidden.length > 0;

@@ -75,7 +75,7 @@ export class MediaRepository {
   async complete(id: number, file: PreparedFile): Promise<{ id: number } | undefined> {
     const [row] = await this.db
       .update(materials)
-      .set({ ...file, status: "active", stage: "ready", progress: 100, failureReason: null, updatedAt: sql`now()` })
+      .set({ ...file, status: "active", stage: "ready", progress: 100, failureReason: null, activatedAt: sql`now()` })
       .where(and(eq(materials.id, id), eq(materials.status, "processing")))
       .returning({ id: materials.id });
     return row;

@@ -1,6 +1,7 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { type MaterialStatus, type MaterialType, materials, type ThumbnailStatus } from "../schema";
+import { isActiveMaterial, keepUpdatedAt } from "./material-filters";
 
 /** What the thumbnail worker needs to know about a material. */
 export interface ThumbnailSubject {
@@ -25,7 +26,7 @@ export interface MediaFacts {
  * Only an active material takes a thumbnail result: a material hidden (deleted) while its job ran is
  * not brought back, and one still `processing` has no complete file yet.
  */
-const isActive = sql`${materials.status} = 'active'`;
+const isActive = isActiveMaterial();
 
 /** Reads and writes of the thumbnail columns; `updated_at` is left alone, as a thumbnail is not an edit. */
 export class ThumbnailsRepository {
@@ -51,7 +52,7 @@ export class ThumbnailsRepository {
   async markCompleted(materialId: number, thumbnailPath: string, facts: MediaFacts): Promise<boolean> {
     const updated = await this.db
       .update(materials)
-      .set({ thumbnailPath, thumbnailStatus: "completed", thumbnailError: null, ...facts })
+      .set({ thumbnailPath, thumbnailStatus: "completed", thumbnailError: null, ...facts, ...keepUpdatedAt(materials) })
       .where(and(eq(materials.id, materialId), isActive))
       .returning({ id: materials.id });
     return updated.length > 0;
@@ -64,15 +65,20 @@ export class ThumbnailsRepository {
   async markFailed(materialId: number, reason: string, placeholderPath: string): Promise<boolean> {
     const updated = await this.db
       .update(materials)
-      .set({ thumbnailPath: placeholderPath, thumbnailStatus: "failed", thumbnailError: reason })
+      .set({
+        thumbnailPath: placeholderPath,
+        thumbnailStatus: "failed",
+        thumbnailError: reason,
+        ...keepUpdatedAt(materials),
+      })
       .where(and(eq(materials.id, materialId), isActive, ne(materials.thumbnailStatus, "completed")))
       .returning({ id: materials.id });
     return updated.length > 0;
   }
 
   /**
-   * Active materials still waiting for a thumbnail whose row has not changed for `graceSeconds` (so an
-   * upload that is enqueueing its own job right now is left to it), oldest first.
+   * Active materials still waiting for a thumbnail that became active at least `graceSeconds` ago (so
+   * an upload that is enqueueing its own job right now is left to it), oldest first.
    */
   async listPendingActive(graceSeconds: number, limit: number): Promise<number[]> {
     const rows = await this.db
@@ -83,7 +89,7 @@ export class ThumbnailsRepository {
           // Literals matching the partial index `materials_thumbnail_pending_idx`.
           sql`${materials.thumbnailStatus} = 'pending'`,
           isActive,
-          sql`${materials.updatedAt} < now() - make_interval(secs => ${graceSeconds})`,
+          sql`${materials.activatedAt} < now() - make_interval(secs => ${graceSeconds})`,
         ),
       )
       .orderBy(asc(materials.createdAt), asc(materials.id))

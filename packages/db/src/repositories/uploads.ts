@@ -60,11 +60,11 @@ export class UploadsRepository {
     return row;
   }
 
-  /** `processing` -> `active`; `undefined` when the row is no longer processing (or gone). */
+  /** `processing` -> `active`, from now on; `undefined` when the row is no longer processing (or gone). */
   async activate(id: number, completion: UploadCompletion): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .update(materials)
-      .set({ ...completion, status: "active", stage: "ready", updatedAt: sql`now()` })
+      .set({ ...completion, status: "active", stage: "ready", activatedAt: sql`now()` })
       .where(and(eq(materials.id, id), eq(materials.status, "processing")))
       .returning();
     return row;

@@ -42,11 +42,7 @@ export class UsersRepository {
 
   /** Grants or removes the admin role; `undefined` when no user has that email. */
   async setAdmin(email: string, isAdmin: boolean): Promise<User | undefined> {
-    const [user] = await this.db
-      .update(users)
-      .set({ isAdmin, updatedAt: sql`now()` })
-      .where(byEmail(email))
-      .returning(publicColumns);
+    const [user] = await this.db.update(users).set({ isAdmin }).where(byEmail(email)).returning(publicColumns);
     return user;
   }
 }
