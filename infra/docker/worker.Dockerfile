@@ -10,16 +10,20 @@ ENV CI=true
 WORKDIR /repo
 
 # Download every package of the lockfile into the store; this layer only changes with the lockfile.
+# The store is a BuildKit cache mount: kept between builds (a changed lockfile downloads only what is
+# new), never part of an image layer, so every step that reads it mounts it.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
-RUN pnpm fetch
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch
 
 COPY . .
-RUN pnpm install --offline --frozen-lockfile --filter "@learning-hub/worker..."
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+  pnpm install --offline --frozen-lockfile --filter "@learning-hub/worker..."
 # tsup inlines the workspace packages into dist/main.js and copies the migrations to apps/worker/drizzle.
 RUN pnpm --filter @learning-hub/worker build
 # --legacy: pnpm 10 otherwise insists on inject-workspace-packages. The app's package.json declares every
 # npm package the bundle imports, those of the inlined workspace packages included (infra/test checks it).
-RUN pnpm --filter @learning-hub/worker deploy --legacy --prod --offline /out
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+  pnpm --filter @learning-hub/worker deploy --legacy --prod --offline /out
 
 # ---- runtime: Node, ffmpeg, a CJK font, the bundle, the migrations and production node_modules
 FROM node:20-bookworm-slim AS runtime
@@ -29,6 +33,13 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends ffmpeg fonts-wqy-microhei tini \
     libreoffice-core-nogui libreoffice-writer-nogui libreoffice-impress-nogui \
   && rm -rf /var/lib/apt/lists/*
+# OCI annotations: what the image is, for registries, scanners and `docker inspect`.
+ARG VERSION=1.0.0
+LABEL org.opencontainers.image.title="Learning Hub worker" \
+  org.opencontainers.image.description="Background jobs of Learning Hub: thumbnails (ffmpeg, pdfjs), cleanups, the scheduled cleanup" \
+  org.opencontainers.image.version="$VERSION" \
+  org.opencontainers.image.vendor="Learning Hub" \
+  org.opencontainers.image.base.name="docker.io/library/node"
 ENV NODE_ENV=production WORKER_METRICS_PORT=9465
 WORKDIR /app
 # Root-owned and read-only for the `node` user that runs the process.

@@ -11,6 +11,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SECRETS = {
   POSTGRES_PASSWORD: "test-postgres-password",
   MINIO_ROOT_PASSWORD: "test-minio-password",
+  S3_SECRET_KEY: "test-app-secret-key",
   JWT_SECRET: "test-jwt-secret-of-at-least-32-characters",
 };
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
@@ -27,6 +28,8 @@ const MODELS: Record<string, (doc: Manifest) => Validatable> = {
   "apps/v1/Deployment": (doc) => new Deployment(doc as ConstructorParameters<typeof Deployment>[0]),
   "autoscaling/v2/HorizontalPodAutoscaler": (doc) =>
     new HorizontalPodAutoscaler(doc as ConstructorParameters<typeof HorizontalPodAutoscaler>[0]),
+  "policy/v1/PodDisruptionBudget": (doc) =>
+    new PodDisruptionBudget(doc as ConstructorParameters<typeof PodDisruptionBudget>[0]),
 };
 
 /** Validates one manifest: Kubernetes kinds against the API schema, the KEDA ScaledObject structurally. */
@@ -42,17 +45,19 @@ function validateManifest(doc: Manifest): void {
   model(doc).validate();
 }
 
-function loadKustomization(): { resources: string[] } {
+function loadKustomization(): { resources: string[]; images: Array<{ name: string; newTag?: string }> } {
   return parseYaml(readFileSync(`${K8S_DIR}kustomization.yaml`, "utf8"));
 }
 
+function loadFile(file: string): Manifest[] {
+  return parseAllDocuments(readFileSync(`${K8S_DIR}${file}`, "utf8")).map((d) => {
+    if (d.errors.length > 0) throw new Error(`${file}: ${d.errors[0]?.message}`);
+    return d.toJS() as Manifest;
+  });
+}
+
 function loadManifests(): Manifest[] {
-  return loadKustomization().resources.flatMap((file) =>
-    parseAllDocuments(readFileSync(`${K8S_DIR}${file}`, "utf8")).map((d) => {
-      if (d.errors.length > 0) throw new Error(`${file}: ${d.errors[0]?.message}`);
-      return d.toJS() as Manifest;
-    }),
-  );
+  return loadKustomization().resources.flatMap(loadFile);
 }
 
 function find(manifests: Manifest[], kind: string, name: string): Manifest {
@@ -65,15 +70,22 @@ const manifests = loadManifests();
 const apiDeployment = find(manifests, "Deployment", "learning-hub-api");
 const workerDeployment = find(manifests, "Deployment", "learning-hub-worker");
 const configMap = find(manifests, "ConfigMap", "learning-hub-config");
-const secret = find(manifests, "Secret", "learning-hub-secrets");
+/** Not applied with the rest: operators create the real Secret out of band. */
+const secret = find(loadFile("secret.example.yaml"), "Secret", "learning-hub-secrets");
 
 describe("infra/k8s manifests", () => {
-  it("lists every manifest of the folder in the kustomization, and nothing else", () => {
-    const files = readdirSync(K8S_DIR).filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml");
+  it("lists every manifest of the folder in the kustomization but the examples, and nothing else", () => {
+    const files = readdirSync(K8S_DIR).filter(
+      (f) => f.endsWith(".yaml") && f !== "kustomization.yaml" && !f.endsWith(".example.yaml"),
+    );
     expect([...loadKustomization().resources].sort()).toEqual(files.sort());
   });
 
-  it.each(manifests.map((m) => [`${m.kind} ${m.metadata?.name}`, m]))("%s validates", (_, doc) => {
+  it("applies no Secret: applying the base never overwrites the operator's", () => {
+    expect(manifests.filter((m) => m.kind === "Secret")).toEqual([]);
+  });
+
+  it.each([...manifests, secret].map((m) => [`${m.kind} ${m.metadata?.name}`, m]))("%s validates", (_, doc) => {
     expect(() => validateManifest(doc as Manifest)).not.toThrow();
   });
 
@@ -142,5 +154,49 @@ describe("infra/k8s manifests", () => {
     expect(Object.keys(secret.stringData).sort()).toEqual(
       ["DATABASE_URL", "JWT_SECRET", "REDIS_URL", "S3_ACCESS_KEY", "S3_SECRET_KEY"].sort(),
     );
+  });
+});
+
+describe("infra/k8s operations", () => {
+  const deployments = [apiDeployment, workerDeployment];
+  const shutdownSeconds = Number(
+    configMap.data.SHUTDOWN_TIMEOUT_SECONDS ?? EnvSchema.properties.SHUTDOWN_TIMEOUT_SECONDS.default,
+  );
+
+  it("keeps at least one API pod through voluntary disruptions", () => {
+    const budget = find(manifests, "PodDisruptionBudget", "learning-hub-api");
+    expect(apiDeployment.spec.template.metadata.labels).toMatchObject(budget.spec.selector.matchLabels);
+    const hpa = find(manifests, "HorizontalPodAutoscaler", "learning-hub-api");
+    const minAvailable = budget.spec.minAvailable ?? hpa.spec.minReplicas - budget.spec.maxUnavailable;
+    expect(minAvailable).toBeGreaterThanOrEqual(1);
+  });
+
+  it("lets endpoints drain before the API stops, within the grace period", () => {
+    const pod = apiDeployment.spec.template.spec;
+    const command: string[] = pod.containers[0].lifecycle.preStop.exec.command;
+    expect(command[0]).toBe("sleep");
+    const pause = Number(command[1]);
+    expect(pause).toBeGreaterThanOrEqual(3);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(pause + shutdownSeconds);
+    expect(workerDeployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(shutdownSeconds);
+  });
+
+  it("mounts no service account token", () => {
+    for (const deployment of deployments) {
+      expect(deployment.spec.template.spec.automountServiceAccountToken, deployment.metadata.name).toBe(false);
+    }
+  });
+
+  it("pins every image to a release tag, in the Deployments and in the kustomization", () => {
+    const pinned = (tag: string | undefined) => tag !== undefined && tag !== "" && tag !== "latest";
+    for (const deployment of deployments) {
+      for (const container of deployment.spec.template.spec.containers) {
+        const [, tag] = (container.image as string).split(":");
+        expect(pinned(tag), `${container.name}: ${container.image}`).toBe(true);
+      }
+    }
+    const images = loadKustomization().images;
+    expect(images.map((image) => image.name).sort()).toEqual(["learning-hub-api", "learning-hub-worker"]);
+    for (const image of images) expect(pinned(image.newTag), image.name).toBe(true);
   });
 });

@@ -1,10 +1,12 @@
 import { loadConfig } from "@learning-hub/config";
 import { createDatabase, runMigrations } from "@learning-hub/db";
+import { UsersRepository } from "@learning-hub/db/repositories/users";
 import { createLogger, logUnhandledRejections, onShutdownSignal } from "@learning-hub/lifecycle";
 import { startMetricsServer } from "@learning-hub/metrics";
 import { createClientConnection, JobQueues, jobSettings } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
 import { buildApp } from "./app";
+import { grantBootstrapAdmin } from "./services/bootstrap-admin";
 
 const config = loadConfig();
 const logger = createLogger(config);
@@ -12,6 +14,7 @@ logUnhandledRejections(logger);
 
 await runMigrations(config.database.url);
 const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });
+await grantBootstrapAdmin(new UsersRepository(database.db), config.auth.bootstrapAdminEmail, logger);
 const redis = createClientConnection(config.redis.url);
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
 const queues = new JobQueues({ connection: redis, prefix: config.redis.prefix, settings: jobSettings(config) });

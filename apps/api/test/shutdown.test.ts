@@ -1,34 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { request } from "node:http";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
 import { configEnvironment, createTestEnvironment, type TestEnvironment } from "@learning-hub/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, spawnApi, waitForHealth } from "./support/api-process";
 import { fixture, multipartForm } from "./support/multipart";
-
-const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitForHealth(base: string, deadlineMs: number): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const ok = await fetch(`${base}/health`).then(
-        (res) => res.ok,
-        () => false,
-      );
-      if (!ok) throw new Error("the API did not become healthy");
-    },
-    { timeout: deadlineMs, interval: 200 },
-  );
-}
 
 describe("graceful shutdown of the API process", () => {
   let env: TestEnvironment;
@@ -40,17 +16,13 @@ describe("graceful shutdown of the API process", () => {
     env = await createTestEnvironment();
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    api = spawn(process.execPath, ["--import", "tsx", "apps/api/src/main.ts"], {
-      cwd: repositoryRoot,
-      env: {
-        ...configEnvironment(env.config),
-        LOG_LEVEL: "silent",
-        HOST: "127.0.0.1",
-        PORT: String(port),
-        API_METRICS_PORT: "0",
-        SHUTDOWN_TIMEOUT_SECONDS: "10",
-      },
-      stdio: "ignore",
+    api = spawnApi({
+      ...configEnvironment(env.config),
+      LOG_LEVEL: "silent",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      API_METRICS_PORT: "0",
+      SHUTDOWN_TIMEOUT_SECONDS: "10",
     });
     await waitForHealth(base, 30_000);
   }, 60_000);

@@ -1,4 +1,5 @@
 import { Value } from "@sinclair/typebox/value";
+import { checkCronSchedule } from "./cron-schedule";
 import { type Env, EnvSchema } from "./schema";
 
 export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
@@ -18,7 +19,13 @@ export interface Config {
     bucket: string;
     publicUrl: string;
   };
-  auth: { jwtSecret: string; accessTokenTtlSeconds: number; refreshTokenTtlSeconds: number };
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+    /** Granted the admin role at every API start while set (`ADMIN_EMAIL`). */
+    bootstrapAdminEmail: string | undefined;
+  };
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
   metrics: { apiPort: number; workerPort: number };
   thumbnails: {
@@ -79,10 +86,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     const name = e.path.replace(/^\//, "") || "(environment)";
     return `${name}: ${e.message}`;
   });
+  const env = converted as Env;
+  // Checked here, not when the worker first schedules it: a bad pattern must stop start-up, not fail later.
+  const schedule = checkCronSchedule(env.CLEANUP_SCHEDULE, { allowSubMinute: true });
+  if (!schedule.valid) problems.push(`CLEANUP_SCHEDULE: not a cron pattern (${schedule.reason})`);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
   }
-  const env = converted as Env;
   if (env.NODE_ENV === "production" && (source.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET)) {
     throw new ConfigError("Invalid configuration:\n  JWT_SECRET: must be set to a secret value in production");
   }
@@ -117,6 +127,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwtSecret: env.JWT_SECRET,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_EXPIRE_MINUTES * 60,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_EXPIRE_DAYS * 86400,
+      bootstrapAdminEmail: env.ADMIN_EMAIL,
     },
     rateLimit: {
       enabled: env.RATE_LIMIT_ENABLED,
@@ -134,7 +145,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       stalledIntervalMs: env.THUMBNAIL_STALLED_INTERVAL_MS,
     },
     cleanup: {
-      schedule: env.CLEANUP_SCHEDULE,
+      schedule: env.CLEANUP_SCHEDULE.trim(),
       orphanGraceMinutes: env.ORPHAN_GRACE_MINUTES,
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,

@@ -25,6 +25,8 @@ export const EnvSchema = Type.Object({
   JWT_SECRET: Type.String({ minLength: 16, default: "dev-only-insecure-jwt-secret-change-me" }),
   ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
   REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
+  /** Account the API makes an admin at start-up, once registered: the first admin of an install. */
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: "^[^\\s@]+@[^\\s@]+$" })),
   /** Comma-separated origins, or `*`. */
   CORS_ORIGINS: Type.String({ default: "*" }),
   RATE_LIMIT_ENABLED: Type.Boolean({ default: false }),

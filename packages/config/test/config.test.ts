@@ -44,6 +44,23 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...base, SCHEDULER_RECONCILE_SECONDS: "0" })).toThrow(/SCHEDULER_RECONCILE_SECONDS/);
   });
 
+  it("refuses a CLEANUP_SCHEDULE that is not a cron pattern, naming the variable", () => {
+    expect(() => loadConfig({ ...base, CLEANUP_SCHEDULE: "every hour" })).toThrow(
+      /CLEANUP_SCHEDULE: not a cron pattern \(.+\)/,
+    );
+    expect(() => loadConfig({ ...base, CLEANUP_SCHEDULE: "61 * * * *" })).toThrow(/CLEANUP_SCHEDULE/);
+    expect(() => loadConfig({ ...base, CLEANUP_SCHEDULE: " " })).toThrow(/CLEANUP_SCHEDULE/);
+    expect(loadConfig({ ...base, CLEANUP_SCHEDULE: " */15 * * * * " }).cleanup.schedule).toBe("*/15 * * * *");
+    // Every second (six fields): the scheduler tests run the cleanup that often.
+    expect(loadConfig({ ...base, CLEANUP_SCHEDULE: "* * * * * *" }).cleanup.schedule).toBe("* * * * * *");
+  });
+
+  it("names every bad variable at once", () => {
+    expect(() => loadConfig({ ...base, PORT: "eighty", CLEANUP_SCHEDULE: "every hour" })).toThrow(
+      /PORT[\s\S]*CLEANUP_SCHEDULE/,
+    );
+  });
+
   it("names a missing required variable", () => {
     expect(() => loadConfig({ REDIS_URL: base.REDIS_URL, S3_ENDPOINT: base.S3_ENDPOINT })).toThrow(/DATABASE_URL/);
   });

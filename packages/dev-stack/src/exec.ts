@@ -15,7 +15,7 @@ export async function runExec(command: string, args: string[]): Promise<number> 
   });
 
   const settings = devStackSettings();
-  const services = await provideServices(configuredServiceUrls(), settings, stackPaths(settings.dataDir));
+  const services = await provideServices(configuredServiceUrls(), settings, stackPaths(settings.dataDir), "leave");
   if (interrupted) {
     await services.stop();
     return 130;

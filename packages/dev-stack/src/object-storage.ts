@@ -66,10 +66,9 @@ export async function provideObjectStorage(paths: StackPaths, port: number, buck
     STORAGE_PUBLIC_URL: `${endpoint}/${bucket}`,
   };
   const ownership = new OwnershipFile(paths.runDir, "s3rver");
-  // s3rver runs inside the launcher that started it, so its pid is that launcher's.
-  const current = await ownership.read();
-  if (current !== undefined && (await ownership.ownedByOtherLauncher(current.pid, port)) && (await isPortOpen(port))) {
-    log(`object storage: reusing the s3rver of launcher pid ${current.owner} on port ${port}`);
+  // s3rver runs inside the launcher that started it: it never outlives its owner.
+  if ((await ownership.ownedByOtherLauncher(port)) && (await isPortOpen(port))) {
+    log(`object storage: reusing the s3rver of another launcher on port ${port}`);
     return { name: "s3rver", env, stop: async () => {} };
   }
 

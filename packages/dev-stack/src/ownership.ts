@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { isAlive } from "./net";
 
 /**
- * Which launcher started a service (`owner`) and the service's own pid. A second
+ * Which launcher started a service (`owner`) and the service's pid when it did. A second
  * launcher (`pnpm user:admin` while `pnpm start` runs) reuses a service whose owner
- * is alive, and adopts one whose owner died without stopping it.
+ * is alive, and only `pnpm start` adopts one whose owner died without stopping it.
  */
 interface Ownership {
   owner: number;
@@ -34,16 +34,13 @@ export class OwnershipFile {
     return undefined;
   }
 
-  /** Whether another live launcher owns the service running as `pid` on `port`. */
-  async ownedByOtherLauncher(pid: number, port: number): Promise<boolean> {
+  /**
+   * Whether another live launcher owns the service on `port`. The service's pid is not compared: a
+   * service restarted under a live launcher (a new pid) is still that launcher's to stop.
+   */
+  async ownedByOtherLauncher(port: number): Promise<boolean> {
     const current = await this.read();
-    return (
-      current !== undefined &&
-      current.pid === pid &&
-      current.port === port &&
-      current.owner !== process.pid &&
-      isAlive(current.owner)
-    );
+    return current !== undefined && current.port === port && current.owner !== process.pid && isAlive(current.owner);
   }
 
   async claim(pid: number, port: number): Promise<void> {

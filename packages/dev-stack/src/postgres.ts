@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { errorMessage, log, StackError } from "./log";
 import { isAlive, isPortOpen, terminate, waitUntil, within } from "./net";
 import { OwnershipFile } from "./ownership";
-import type { ProvidedService, StackPaths } from "./stack";
+import type { Orphans, ProvidedService, StackPaths } from "./stack";
 
 const USER = "postgres";
 const PASSWORD = "postgres";
@@ -108,7 +108,7 @@ function reused(pid: number, port: number, databaseUrl: string): ProvidedService
   return { name: "postgres", env: { DATABASE_URL: databaseUrl }, stop: async () => {} };
 }
 
-export async function providePostgres(paths: StackPaths, port: number): Promise<ProvidedService> {
+export async function providePostgres(paths: StackPaths, port: number, orphans: Orphans): Promise<ProvidedService> {
   const dataDir = join(paths.dataDir, "postgres");
   const serverUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   const databaseUrl = `${serverUrl}/${DATABASE}`;
@@ -128,7 +128,9 @@ export async function providePostgres(paths: StackPaths, port: number): Promise<
       );
     }
     await ensureDatabase(`${serverUrl}/postgres`);
-    if (await ownership.ownedByOtherLauncher(running.pid, port)) return reused(running.pid, port, databaseUrl);
+    if (orphans === "leave" || (await ownership.ownedByOtherLauncher(port))) {
+      return reused(running.pid, port, databaseUrl);
+    }
     // Left behind by a launcher that died without stopping it: ours to stop now.
     log(`PostgreSQL: adopting the one left running on port ${port} (pid ${running.pid})`);
     await ownership.claim(running.pid, port);

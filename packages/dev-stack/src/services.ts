@@ -4,7 +4,7 @@ import { errorMessage, log } from "./log";
 import { provideObjectStorage } from "./object-storage";
 import { providePostgres } from "./postgres";
 import { provideRedis } from "./redis";
-import type { ProvidedService, StackPaths } from "./stack";
+import type { Orphans, ProvidedService, StackPaths } from "./stack";
 
 export interface ProvidedServices {
   /** Variables pointing the apps at the provided services. */
@@ -30,10 +30,11 @@ export async function provideServices(
   configured: ConfiguredServiceUrls,
   settings: DevStackSettings,
   paths: StackPaths,
+  orphans: Orphans,
 ): Promise<ProvidedServices> {
   const starting: Promise<ProvidedService>[] = [];
-  if (configured.databaseUrl === undefined) starting.push(providePostgres(paths, settings.postgresPort));
-  if (configured.redisUrl === undefined) starting.push(provideRedis(paths, settings.redisPort));
+  if (configured.databaseUrl === undefined) starting.push(providePostgres(paths, settings.postgresPort, orphans));
+  if (configured.redisUrl === undefined) starting.push(provideRedis(paths, settings.redisPort, orphans));
   if (configured.s3Endpoint === undefined) {
     starting.push(provideObjectStorage(paths, settings.s3Port, settings.bucket));
   }

@@ -15,6 +15,13 @@ export function stackPaths(configuredDir: string | undefined): StackPaths {
   return { dataDir, runDir: join(dataDir, "run"), logDir: join(dataDir, "logs") };
 }
 
+/**
+ * What a launcher may do with a service it finds running without a live owner (left behind by a
+ * launcher that died): `start` adopts it and stops it at the end; a helper run (`exec`) uses it and
+ * leaves it running, so it can never stop what another launcher runs.
+ */
+export type Orphans = "adopt" | "leave";
+
 /** A service the launcher provides: the variables that point the apps at it, and how to stop it. */
 export interface ProvidedService {
   name: string;

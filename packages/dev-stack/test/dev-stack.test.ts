@@ -1,48 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { childEnvironment } from "@learning-hub/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive, isPortOpen, waitUntil } from "../src/net";
 import { REPO_ROOT } from "../src/stack";
-
-const TSX = join(REPO_ROOT, "node_modules/.bin/tsx");
-const CLI = "packages/dev-stack/src/cli.ts";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-/** Every process below `root`, read from /proc. */
-async function descendants(root: number): Promise<number[]> {
-  const children = new Map<number, number[]>();
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-  }
-  const found: number[] = [];
-  const queue = [root];
-  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
-    for (const child of children.get(pid) ?? []) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
-}
+import { CLI, descendants, exitOf, freePort, TSX } from "./support";
 
 describe("dev-stack", () => {
   let dataDir: string;

@@ -1,5 +1,6 @@
 /**
- * Grants or removes the admin role: `pnpm user:admin <email> [--revoke]`.
+ * Grants or removes the admin role: `pnpm user:admin <email> [--revoke]` from a checkout,
+ * `node dist/user-admin.js <email> [--revoke]` in the API image (bundled beside the server).
  * Exit codes: 0 done, 1 no user with that email, 2 usage error, 3 failure
  * (configuration, database).
  */
@@ -7,7 +8,9 @@ import { loadConfig } from "@learning-hub/config";
 import { createDatabase } from "@learning-hub/db";
 import { UsersRepository } from "@learning-hub/db/repositories/users";
 
-const USAGE = "usage: pnpm user:admin <email> [--revoke]\n";
+const USAGE =
+  "usage: user:admin <email> [--revoke]\n" +
+  "  (pnpm user:admin ... from a checkout, node dist/user-admin.js ... in the API image)\n";
 
 function parseArguments(argv: string[]): { email: string; revoke: boolean } | undefined {
   const flags = argv.filter((a) => a.startsWith("-"));

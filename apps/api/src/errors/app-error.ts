@@ -4,7 +4,7 @@
  * plugins throw these; `toEnvelope` turns them into the contract's envelope.
  */
 
-/** Error codes of the contract (`api-v1.zh.md` table), plus METHOD_NOT_ALLOWED for 405. */
+/** Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405 included. */
 export type ErrorCode =
   | "EMAIL_ALREADY_EXISTS"
   | "INVALID_TYPE"

@@ -102,7 +102,7 @@ describe("pnpm user:admin", { timeout: SPAWNING_TIMEOUT_MS }, () => {
     for (const args of [[], ["a@example.com", "b@example.com"], ["a@example.com", "--force"]]) {
       const result = await runCli(...args);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain("usage: pnpm user:admin <email> [--revoke]");
+      expect(result.stderr).toContain("usage: user:admin <email> [--revoke]");
     }
   });
 });

@@ -43,6 +43,11 @@ export class WorkerProcess {
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
   }
 
+  /** What the process wrote to stderr so far (start-up failures land here, before the logger exists). */
+  get errorOutput(): string {
+    return this.stderr;
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }
