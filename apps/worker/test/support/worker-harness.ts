@@ -141,10 +141,12 @@ export async function readMaterial(env: TestEnvironment, id: number) {
 export async function waitForThumbnailJob(queues: JobQueues, materialId: number, timeoutMs = 30_000): Promise<Job> {
   return vi.waitFor(
     async () => {
-      const job = await queues.thumbnails.getJob(thumbnailJobId(materialId));
-      const state = await job?.getState();
+      const jobId = thumbnailJobId(materialId);
+      const state = await queues.thumbnails.getJobState(jobId);
+      // Read after the state: a job read first could finish in between and show its unfinished fields.
+      const job = await queues.thumbnails.getJob(jobId);
       if (!job || (state !== "completed" && state !== "failed")) {
-        throw new Error(`the thumbnail job of material ${materialId} has not finished (${state ?? "absent"})`);
+        throw new Error(`the thumbnail job of material ${materialId} has not finished (${state})`);
       }
       return job;
     },
