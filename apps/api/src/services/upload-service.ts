@@ -72,7 +72,7 @@ interface StoredFile {
   format: UploadFormat;
 }
 
-type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail" | "enqueuePrepareMedia">;
+type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail" | "enqueuePrepareMedia" | "enqueueStoryboard">;
 type BytesStoredListener = (bytes: number) => void;
 
 /**
@@ -257,7 +257,7 @@ export class UploadService {
       : await this.uploads.activate(stored.row.id, completion);
     if (!row) throw new Error(`Material ${stored.row.id} stopped being processing during its upload`);
     for (const listener of this.#bytesStored) listener(stored.size);
-    await this.#enqueue(row.id, conversion ? "prepare_media" : "generate_thumbnail");
+    await this.#enqueue(row.id, conversion ? "prepare_media" : "generate_thumbnail", row.type === "video");
     return toMaterialResponse(row);
   }
 
@@ -266,13 +266,19 @@ export class UploadService {
    * material keeps `thumbnail_status` `pending` and the periodic
    * `sweep_pending_thumbnails` job enqueues it later.
    */
-  async #enqueue(materialId: number, job: "generate_thumbnail" | "prepare_media"): Promise<void> {
+  async #enqueue(materialId: number, job: "generate_thumbnail" | "prepare_media", isVideo: boolean): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("Timed out")), this.tuning.enqueueTimeoutMs);
     });
+    // A video that plays as uploaded also gets its storyboard (a converted one gets it once converted).
     const enqueued =
-      job === "prepare_media" ? this.queues.enqueuePrepareMedia(materialId) : this.queues.enqueueThumbnail(materialId);
+      job === "prepare_media"
+        ? this.queues.enqueuePrepareMedia(materialId)
+        : Promise.all([
+            this.queues.enqueueThumbnail(materialId),
+            isVideo ? this.queues.enqueueStoryboard(materialId) : undefined,
+          ]);
     enqueued.catch(() => {}); // when the timeout wins, a later rejection is expected and already logged below
     try {
       await Promise.race([enqueued, timeout]);

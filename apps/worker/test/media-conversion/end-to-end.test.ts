@@ -47,6 +47,8 @@ beforeAll(async () => {
   );
   const h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"];
   files.mov = path.join(dir, "talk.mov");
+  files.mp4 = path.join(dir, "clip.mp4");
+  await generateVideo(files.mp4, { seconds: 4, codecArgs: [...h264, "-movflags", "+faststart"] });
   files.mkv = path.join(dir, "talk.mkv");
   await generateVideo(files.mov, { seconds: 3, codecArgs: h264 });
   // Long enough for the transcode to report progress a few times.
@@ -201,6 +203,21 @@ describe("office documents become PDFs before anyone else sees them", () => {
 });
 
 describe("videos browsers do not play become mp4s that do", () => {
+  it("a browser-playable mp4 is active at once and gets a storyboard", async () => {
+    const { id, body } = await upload(files.mp4 as string, "clip.mp4");
+    expect(body).toMatchObject({ status: "active", file_format: "mp4", source_path: null });
+    const response = await vi.waitFor(
+      async () => {
+        const answer = await get(`/api/v1/materials/${id}/storyboard`, other);
+        expect(answer.statusCode, answer.body).toBe(200);
+        return answer.json() as { vtt_path: string; interval_seconds: number };
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    expect(response.interval_seconds).toBe(1);
+    expect((await t.env.storage.getBuffer(response.vtt_path)).toString("utf8")).toMatch(/^WEBVTT\n/);
+  }, 90_000);
+
   it("an H.264 mov is remuxed into an mp4 with its index first, streams unchanged", async () => {
     const { id } = await upload(files.mov as string, "talk.mov");
     expect(await settled(id)).toMatchObject({ status: "active", stage: "ready" });
