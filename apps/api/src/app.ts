@@ -12,8 +12,10 @@ import { rateLimitPlugin } from "./plugins/rate-limit";
 import { routePolicyPlugin } from "./plugins/route-policy";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { captionRoutes } from "./routes/captions";
 import { healthRoutes } from "./routes/health";
 import { materialRoutes } from "./routes/materials";
+import { searchRoutes } from "./routes/search";
 import { uploadRoutes } from "./routes/upload";
 import { registerSharedSchemas } from "./schemas";
 import { createServices } from "./services";
@@ -58,6 +60,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.addHook("onClose", () => services.catalogue.close());
   await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
+  // Search and captions (issue 13).
+  await app.register(searchRoutes, { prefix: "/api/v1/search", search: services.search });
+  await app.register(captionRoutes, { prefix: "/api/v1/materials", captions: services.captions });
   await app.register(authRoutes, { prefix: "/api/v1/auth", auth: services.auth, rateLimit: deps.config.rateLimit });
   await app.register(adminRoutes, {
     prefix: "/api/v1/admin",

@@ -24,6 +24,17 @@ describe("OpenAPI", () => {
     expect([...documented].sort()).toEqual([...EXPECTED_ROUTES].sort());
   });
 
+  it("documents search: its query, result shape and the list's new filters", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/openapi.json" })).json();
+    const parameters = (path: string) =>
+      (doc.paths[path].get.parameters as { name: string }[]).map((parameter) => parameter.name).sort();
+    expect(parameters("/api/v1/search")).toEqual(["material_type", "page", "page_size", "q", "uploader_id"]);
+    expect(parameters("/api/v1/materials")).toEqual(expect.arrayContaining(["q", "uploader_id"]));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(["SearchPage", "SearchResult", "SearchMatch", "CaptionTrack"]),
+    );
+  });
+
   it("renders the docs page", async () => {
     const res = await t.app.inject({ method: "GET", url: "/docs/" });
     expect(res.statusCode).toBe(200);
@@ -59,4 +70,9 @@ const EXPECTED_ROUTES = [
   "POST /api/v1/admin/scheduler/jobs/{job_id}/resume",
   "GET /api/v1/admin/jobs/failed",
   "POST /api/v1/admin/jobs/{queue}/{job_id}/retry",
+  // Search and captions (issue 13).
+  "GET /api/v1/search",
+  "GET /api/v1/materials/{material_id}/captions",
+  "PUT /api/v1/materials/{material_id}/captions/{lang}",
+  "DELETE /api/v1/materials/{material_id}/captions/{lang}",
 ];

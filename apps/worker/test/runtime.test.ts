@@ -16,6 +16,8 @@ describe("assertHandlersComplete", () => {
     sweep_pending_thumbnails: async () => null,
     prepare_media: async () => null,
     render_storyboard: async () => null,
+    extract_text: async () => null,
+    backfill_text_index: async () => null,
   };
 
   it("accepts exactly one handler per job name", () => {
@@ -71,6 +73,8 @@ describe("startWorkers", () => {
     sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
     prepare_media: async () => null,
     render_storyboard: async () => null,
+    extract_text: async () => ({ outcome: "completed" }),
+    backfill_text_index: async () => ({ indexed: 0, enqueued: 0 }),
   };
 
   beforeAll(async () => {

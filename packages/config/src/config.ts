@@ -37,6 +37,15 @@ export interface Config {
     stalledIntervalMs: number;
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
+  /** Search (issue 13): limits of PDF text extraction and the backfill's schedule. */
+  search: {
+    maxPages: number;
+    maxCharacters: number;
+    extractionAttempts: number;
+    extractionTimeoutSeconds: number;
+    backfillSchedule: string;
+    backfillBatch: number;
+  };
   shutdownTimeoutSeconds: number;
   // --- issue 15 ---
   /** Queues this worker consumes; null: all. */
@@ -90,6 +99,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   // Checked here, not when the worker first schedules it: a bad pattern must stop start-up, not fail later.
   const schedule = checkCronSchedule(env.CLEANUP_SCHEDULE, { allowSubMinute: true });
   if (!schedule.valid) problems.push(`CLEANUP_SCHEDULE: not a cron pattern (${schedule.reason})`);
+  const backfill = checkCronSchedule(env.TEXT_BACKFILL_SCHEDULE, { allowSubMinute: true });
+  if (!backfill.valid) problems.push(`TEXT_BACKFILL_SCHEDULE: not a cron pattern (${backfill.reason})`);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
   }
@@ -149,6 +160,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       orphanGraceMinutes: env.ORPHAN_GRACE_MINUTES,
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
+    },
+    search: {
+      maxPages: env.TEXT_MAX_PAGES,
+      maxCharacters: env.TEXT_MAX_CHARACTERS,
+      extractionAttempts: env.TEXT_EXTRACTION_ATTEMPTS,
+      extractionTimeoutSeconds: env.TEXT_EXTRACTION_TIMEOUT_SECONDS,
+      backfillSchedule: env.TEXT_BACKFILL_SCHEDULE.trim(),
+      backfillBatch: env.TEXT_BACKFILL_BATCH,
     },
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
     workerQueues: parseList(env.WORKER_QUEUES),

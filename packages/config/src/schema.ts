@@ -77,6 +77,17 @@ export const EnvSchema = Type.Object({
   PAGE_PREVIEW_MAX_PAGES: Type.Integer({ minimum: 0, maximum: 5000, default: 300 }),
   STORYBOARD_MAX_TILES: Type.Integer({ minimum: 10, maximum: 2000, default: 300 }),
   // --- end issue 15 ---
+  // --- search (issue 13) ---
+  /** PDF text extraction stops after this many pages, and after this many characters per material. */
+  TEXT_MAX_PAGES: Type.Integer({ minimum: 1, default: 2000 }),
+  TEXT_MAX_CHARACTERS: Type.Integer({ minimum: 1, default: 2_000_000 }),
+  TEXT_EXTRACTION_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+  TEXT_EXTRACTION_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 120 }),
+  /** Cron pattern (UTC) of the backfill that indexes materials uploaded before search existed. */
+  TEXT_BACKFILL_SCHEDULE: Type.String({ minLength: 1, default: "*/15 * * * *" }),
+  /** Materials the backfill takes per run; the next run goes on with what is left. */
+  TEXT_BACKFILL_BATCH: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+  // --- end search ---
 });
 
 export type Env = Static<typeof EnvSchema>;

@@ -44,6 +44,13 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...base, SCHEDULER_RECONCILE_SECONDS: "0" })).toThrow(/SCHEDULER_RECONCILE_SECONDS/);
   });
 
+  it("refuses a TEXT_BACKFILL_SCHEDULE that is not a cron pattern, naming the variable", () => {
+    expect(() => loadConfig({ ...base, TEXT_BACKFILL_SCHEDULE: "often" })).toThrow(
+      /TEXT_BACKFILL_SCHEDULE: not a cron pattern \(.+\)/,
+    );
+    expect(loadConfig(base).search.backfillSchedule).toBe("*/15 * * * *");
+  });
+
   it("refuses a CLEANUP_SCHEDULE that is not a cron pattern, naming the variable", () => {
     expect(() => loadConfig({ ...base, CLEANUP_SCHEDULE: "every hour" })).toThrow(
       /CLEANUP_SCHEDULE: not a cron pattern \(.+\)/,

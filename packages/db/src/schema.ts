@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -55,6 +57,11 @@ export const thumbnailStatus = pgEnum("thumbnail_status", ["pending", "completed
  */
 export const mediaStage = pgEnum("media_stage", ["uploading", "converting", "transcoding", "ready", "failed"]);
 // --- end issue 15 ---
+/** Whether a material's own text (a PDF's pages) is indexed for search; `no_text` for scans and videos. */
+export const textStatus = pgEnum("text_status", ["pending", "completed", "no_text", "failed"]);
+
+/** Built from code-tokenised text (see `search/tokenize.ts`), never from raw text. */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const activeOnly = sql`status = 'active'`;
 
@@ -94,6 +101,11 @@ export const materials = pgTable(
     /** Sprite sheets and WebVTT track of a video, once made. */
     storyboard: jsonb("storyboard").$type<StoryboardRecord>(),
     // --- end issue 15 ---
+    /** Search: title (weight A) and description (weight B); null until computed (see the text backfill). */
+    searchVector: tsvector("search_vector"),
+    textStatus: textStatus("text_status").notNull().default("pending"),
+    /** Why extraction failed, or what the caps left out of the index. */
+    textNote: text("text_note"),
     ...timestamps,
   },
   (t) => [
@@ -111,6 +123,11 @@ export const materials = pgTable(
     index("materials_thumbnail_pending_idx")
       .on(t.createdAt)
       .where(sql`thumbnail_status = 'pending' and status = 'active'`),
+    // Search (the trigram index on title for misspellings is in the custom migration: it needs pg_trgm).
+    index("materials_search_idx").using("gin", t.searchVector),
+    index("materials_text_backfill_idx")
+      .on(t.id)
+      .where(sql`status = 'active' and (search_vector is null or (type = 'pdf' and text_status = 'pending'))`),
   ],
 );
 
@@ -124,8 +141,8 @@ export interface StoryboardRecord {
 }
 
 /** A small image of one page of a PDF material (converted documents included). */
-export const materialPages = pgTable(
-  "material_pages",
+export const pagePreviews = pgTable(
+  "page_previews",
   {
     materialId: integer("material_id")
       .notNull()
@@ -182,8 +199,91 @@ export const scheduledJobs = pgTable("scheduled_jobs", {
   ...timestamps,
 });
 
+// --- Search: page text of PDFs, captions of videos -----------------------------------------------------
+
+/** The text of one PDF page, as extracted, and its search vector. */
+export const materialPages = pgTable(
+  "material_pages",
+  {
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    pageNumber: integer("page_number").notNull(),
+    text: text("text").notNull(),
+    searchVector: tsvector("search_vector").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.materialId, t.pageNumber] }),
+    index("material_pages_search_idx").using("gin", t.searchVector),
+  ],
+);
+
+/** One caption track of a video per language, stored as a WebVTT object. */
+export const materialCaptions = pgTable(
+  "material_captions",
+  {
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    lang: varchar("lang", { length: 35 }).notNull(),
+    objectPath: text("object_path").notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.materialId, t.lang] })],
+);
+
+export const captionCues = pgTable(
+  "caption_cues",
+  {
+    materialId: integer("material_id").notNull(),
+    lang: varchar("lang", { length: 35 }).notNull(),
+    cueIndex: integer("cue_index").notNull(),
+    startSeconds: real("start_seconds").notNull(),
+    text: text("text").notNull(),
+    searchVector: tsvector("search_vector").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.materialId, t.lang, t.cueIndex] }),
+    foreignKey({
+      columns: [t.materialId, t.lang],
+      foreignColumns: [materialCaptions.materialId, materialCaptions.lang],
+    }).onDelete("cascade"),
+    index("caption_cues_search_idx").using("gin", t.searchVector),
+  ],
+);
+
+/**
+ * Every lexeme of a material's page text and captions, without positions, a few vectors per material
+ * (pages 1-20, 21-40, …; cues 1-500, …: each stays far below a tsvector's 1 MB limit). Finding which
+ * materials match scans this index instead of one row per page, which is what keeps search fast on a
+ * million pages; the pages themselves are then read only for the page of results.
+ */
+export const materialContentVectors = pgTable(
+  "material_content_vectors",
+  {
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    /** `pages`, or `captions:{lang}`. */
+    source: text("source").notNull(),
+    chunk: integer("chunk").notNull(),
+    searchVector: tsvector("search_vector").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.materialId, t.source, t.chunk] }),
+    index("material_content_vectors_search_idx").using("gin", t.searchVector),
+  ],
+);
+
+export type PagePreviewRecord = typeof pagePreviews.$inferSelect;
+export type MaterialCaptionRow = typeof materialCaptions.$inferSelect;
+export type TextStatus = (typeof textStatus.enumValues)[number];
+
+// --- end search ----------------------------------------------------------------------------------------
+
 export type UserRow = typeof users.$inferSelect;
-export type MaterialRow = typeof materials.$inferSelect;
+/** A material as the application reads it: the search vector is only ever used inside SQL. */
+export type MaterialRow = Omit<typeof materials.$inferSelect, "searchVector">;
 export type NewMaterialRow = typeof materials.$inferInsert;
 export type AuthSessionRow = typeof authSessions.$inferSelect;
 export type ScheduledJobRow = typeof scheduledJobs.$inferSelect;

@@ -34,7 +34,11 @@ describe("runMigrations", () => {
       expect(applied[0]?.n).toBeGreaterThan(0);
       expect(tables.map((t) => t.table_name)).toEqual([
         "auth_sessions",
+        "caption_cues",
         "likes",
+        "material_captions",
+        "material_content_vectors",
+        "material_pages",
         "materials",
         "scheduled_jobs",
         "users",

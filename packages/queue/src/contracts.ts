@@ -34,6 +34,22 @@ export const CleanupResult = Type.Object({
 });
 
 export const SweepJobData = Type.Object({}, { additionalProperties: false });
+
+// --- search (issue 13) ---
+export const TextExtractionJobData = Type.Object(
+  { materialId: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+export const TextExtractionResult = Type.Object({
+  outcome: Type.Union(
+    ["completed", "no_text", "already-indexed", "not-a-pdf", "material-gone"].map((outcome) => Type.Literal(outcome)),
+  ),
+});
+export const TextBackfillResult = Type.Object({
+  indexed: Type.Integer({ minimum: 0 }),
+  enqueued: Type.Integer({ minimum: 0 }),
+});
+// --- end search ---
 export const SweepResult = Type.Object({ enqueued: Type.Integer({ minimum: 0 }) });
 
 interface JobContract {
@@ -61,6 +77,10 @@ export const JobContracts = {
   /** Sprite sheets and WebVTT thumbnails track of an active video. */
   render_storyboard: { queue: QueueName.media, data: MediaJobData, result: Type.Null() },
   // --- end issue 15 ---
+  /** Extracts and indexes a PDF's page text; on the media (thumbnails) queue, enqueued beside the thumbnail. */
+  extract_text: { queue: QueueName.thumbnails, data: TextExtractionJobData, result: TextExtractionResult },
+  /** Indexes materials that predate search (the `text_backfill` schedule). */
+  backfill_text_index: { queue: QueueName.maintenance, data: SweepJobData, result: TextBackfillResult },
 } as const satisfies Record<string, JobContract>;
 
 export type JobName = keyof typeof JobContracts;
@@ -76,3 +96,6 @@ export const Priority = { none: 0, upload: 1, backfill: 10 } as const;
 export const thumbnailJobId = (materialId: number): string => `thumbnail-${materialId}`;
 export const prepareMediaJobId = (materialId: number): string => `prepare-media-${materialId}`;
 export const storyboardJobId = (materialId: number): string => `storyboard-${materialId}`;
+
+/** Deterministic id so one material never has two text extraction jobs queued at once. */
+export const textExtractionJobId = (materialId: number): string => `text-${materialId}`;

@@ -86,6 +86,24 @@ export function jobSettings(config: Config): JobTable {
       removeOnComplete: { count: 100 },
       removeOnFail: { count: 100 },
     },
+    // --- search (issue 13) ---
+    extract_text: {
+      attempts: config.search.extractionAttempts,
+      backoff: { type: "exponential", delay: config.thumbnails.backoffMs },
+      timeoutMs: config.search.extractionTimeoutSeconds * 1000,
+      priority: Priority.upload,
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 86400 },
+    },
+    backfill_text_index: {
+      attempts: 1,
+      backoff: { type: "fixed", delay: 0 },
+      timeoutMs: 10 * 60_000,
+      priority: Priority.none,
+      removeOnComplete: { count: 100 },
+      removeOnFail: { count: 100 },
+    },
+    // --- end search ---
   };
 }
 

@@ -8,6 +8,7 @@ import {
   prepareMediaJobId,
   QueueName,
   storyboardJobId,
+  textExtractionJobId,
   thumbnailJobId,
 } from "./contracts";
 import { addOptions, type JobTable } from "./job-table";
@@ -60,6 +61,16 @@ export class JobQueues {
     await this.thumbnails.add("generate_thumbnail" satisfies JobName, data, {
       ...addOptions({ ...settings, priority: priority ?? settings.priority }),
       jobId: thumbnailJobId(materialId),
+    });
+  }
+
+  /** A PDF's page text extraction; `priority` defaults to the job table's (a fresh upload's). */
+  async enqueueTextExtraction(materialId: number, priority?: number): Promise<void> {
+    const data: JobData<"extract_text"> = { materialId };
+    const settings = this.options.settings.extract_text;
+    await this.thumbnails.add("extract_text" satisfies JobName, data, {
+      ...addOptions({ ...settings, priority: priority ?? settings.priority }),
+      jobId: textExtractionJobId(materialId),
     });
   }
 

@@ -51,6 +51,15 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     defaultRepeat: () => ({ every: 5 * 60_000 }),
     pausable: false,
   }),
+  // Search (issue 13): indexes materials that predate search; each run goes on where the last stopped.
+  defineSchedule({
+    id: "text_backfill",
+    displayName: "backfill_text_index",
+    jobName: "backfill_text_index",
+    data: {},
+    defaultRepeat: (config) => ({ pattern: config.search.backfillSchedule }),
+    pausable: false,
+  }),
 ];
 
 /** The schedules admins may pause, by id; `undefined` for any other id. */

@@ -1,6 +1,8 @@
 export { ByteCounter, type ByteCounterOptions } from "./byte-counter";
 export { STORAGE_NOT_FOUND, STORAGE_SERVER_ERROR, StorageError } from "./errors";
 export {
+  CAPTIONS_PREFIX,
+  captionKey,
   convertedKey,
   derivedObjectMaterialId,
   isPlaceholderKey,

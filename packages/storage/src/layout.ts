@@ -37,3 +37,8 @@ export function derivedObjectMaterialId(key: string): number | null {
   return match ? Number(match[1]) : null;
 }
 // --- end issue 15 ---
+/** Caption tracks (WebVTT) of videos; removed with their track or their material, not by the orphan sweep. */
+export const CAPTIONS_PREFIX = "captions/";
+
+export const captionKey = (userId: number, materialId: number, lang: string): string =>
+  `${CAPTIONS_PREFIX}${userId}/${materialId}/${lang}.vtt`;

@@ -125,3 +125,23 @@ export const notReady = (checks: Record<string, string>, down: readonly string[]
   down.includes("database")
     ? new AppError(503, "DATABASE_ERROR", "Not ready: the database is unavailable", { checks }, { cause })
     : new AppError(503, "INTERNAL_ERROR", `Not ready: ${down.join(" and ")} unavailable`, { checks }, { cause });
+
+// Search and captions (issue 13).
+export const invalidSearchQuery = (field: string, maxLength: number) =>
+  validationError([{ field, reason: `must be 1-${maxLength} characters after trimming` }]);
+export const invalidLanguageTag = () =>
+  validationError([{ field: "lang", reason: "must be a BCP-47 language tag such as en, zh-Hans or pt-BR" }]);
+export const captionsNotUtf8 = () =>
+  validationError([{ field: "body", reason: "captions must be UTF-8 text" }], "Captions are not UTF-8 text");
+export const unparsableCaptions = (format: string, line: number, reason: string) =>
+  new AppError(400, "VALIDATION_ERROR", `The ${format} file does not parse: line ${line}: ${reason}`, {
+    fields: [{ field: "body", reason: `line ${line}: ${reason}` }],
+    line,
+  });
+export const captionsForVideosOnly = () => new AppError(400, "INVALID_TYPE", "Captions belong to videos, not PDFs");
+export const unsupportedCaptionType = (mediaType: string) =>
+  new AppError(415, "UNSUPPORTED_FILE_TYPE", "Captions must be sent as text/vtt or application/x-subrip", {
+    content_type: mediaType,
+  });
+export const captionTrackNotFound = (lang: string) => notFound(`No ${lang} captions for this material`);
+export const captionsOwnerOnly = () => forbidden("Only the uploader can change captions");

@@ -59,6 +59,8 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
         sortBy: query.sort_by,
         sortOrder: query.sort_order,
         type: query.material_type,
+        uploaderId: query.uploader_id,
+        q: query.q,
         userId: request.user?.id,
       });
     },

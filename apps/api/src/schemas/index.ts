@@ -1,9 +1,11 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { JobActionResult } from "./admin";
+import { captionSchemas } from "./caption";
 import { ErrorEnvelope } from "./common";
 import { materialSchemas } from "./material";
 import { mediaSchemas } from "./media";
+import { searchSchemas } from "./search";
 import { uploadSchemas } from "./upload";
 import { UserProfile } from "./user";
 
@@ -20,6 +22,9 @@ export const sharedSchemas: readonly TSchema[] = [
   ...uploadSchemas,
   // issue 15
   ...mediaSchemas,
+  // Search and captions (issue 13).
+  ...searchSchemas,
+  ...captionSchemas,
 ];
 
 export function registerSharedSchemas(app: FastifyInstance): void {

@@ -97,6 +97,16 @@ export const MaterialListQuery = Type.Object({
   }),
   sort_order: Type.Union([Type.Literal("asc"), Type.Literal("desc")], { default: "desc" }),
   material_type: Type.Optional(MaterialTypeSchema),
+  uploader_id: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: "Only this uploader's materials" }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 1000,
+      description:
+        "Only materials matching this search (as `GET /search`, 1-200 characters after trimming), in the list's order",
+    }),
+  ),
 });
 export type MaterialListQuery = Static<typeof MaterialListQuery>;
 

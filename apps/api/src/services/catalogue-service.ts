@@ -1,6 +1,7 @@
 import type { MaterialType } from "@learning-hub/db";
 import { LikesRepository } from "@learning-hub/db/repositories/likes";
 import { type MaterialSortBy, MaterialsRepository, type SortOrder } from "@learning-hub/db/repositories/materials";
+import { SearchRepository } from "@learning-hub/db/repositories/search";
 import type { ServiceDependencies } from "../dependencies";
 import { alreadyDeleted, forbidden, invalidStatus, materialNotFound } from "../errors/app-error";
 import {
@@ -10,6 +11,7 @@ import {
   toMaterialListItem,
   toRelatedMaterial,
 } from "../schemas/material";
+import { parseQuery } from "./search-service";
 import { DEFAULT_VIEW_COUNTER, ViewCounter, type Viewer } from "./view-counter";
 
 export const RELATED_MATERIALS_LIMIT = 4;
@@ -20,6 +22,10 @@ export interface ListMaterialsInput {
   sortBy: MaterialSortBy;
   sortOrder: SortOrder;
   type?: MaterialType;
+  /** Only this uploader's materials ("my materials"). */
+  uploaderId?: number;
+  /** Only materials matching this search query (same matching as `GET /search`), in the list's own order. */
+  q?: string;
   userId?: number;
 }
 
@@ -31,12 +37,32 @@ export class CatalogueService {
     private readonly materials: MaterialsRepository,
     private readonly likes: LikesRepository,
     private readonly views: ViewCounter,
+    private readonly search: SearchRepository,
   ) {}
 
   async list(input: ListMaterialsInput): Promise<MaterialPage> {
+    if (input.q !== undefined) return this.listMatching(input, input.q);
     const [rows, total] = await Promise.all([
       this.materials.listActive({ ...input, viewerId: input.userId }),
-      this.materials.countActive(input.type),
+      this.materials.countActive(input.type, input.uploaderId),
+    ]);
+    return {
+      items: rows.map(toMaterialListItem),
+      total,
+      page: input.page,
+      page_size: input.pageSize,
+      total_pages: totalPages(total, input.pageSize),
+    };
+  }
+
+  private async listMatching(input: ListMaterialsInput, q: string): Promise<MaterialPage> {
+    const query = parseQuery(q);
+    const empty = { items: [], total: 0, page: input.page, page_size: input.pageSize, total_pages: 0 };
+    if (!query) return empty;
+    const filters = { type: input.type, uploaderId: input.uploaderId };
+    const [rows, total] = await Promise.all([
+      this.search.listMatching({ ...input, ...filters, query, viewerId: input.userId }),
+      this.search.count(query, filters),
     ]);
     return {
       items: rows.map(toMaterialListItem),
@@ -103,5 +129,10 @@ export function createCatalogueService(deps: ServiceDependencies): CatalogueServ
     ...DEFAULT_VIEW_COUNTER,
     prefix: deps.config.redis.prefix,
   });
-  return new CatalogueService(materials, new LikesRepository(deps.database.db), views);
+  return new CatalogueService(
+    materials,
+    new LikesRepository(deps.database.db),
+    views,
+    new SearchRepository(deps.database.db),
+  );
 }

@@ -2,10 +2,12 @@ import type { ServiceDependencies } from "../dependencies";
 import { createAdminCleanupService } from "./admin-cleanup-service";
 import { createAdminJobsService } from "./admin-jobs-service";
 import { createAuthService } from "./auth-service";
+import { createCaptionService } from "./caption-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
 import { createMediaViewService } from "./media-view-service";
 import { createSchedulerService } from "./scheduler-service";
+import { createSearchService } from "./search-service";
 import type { JwtCodec } from "./token-service";
 import { createUploadService } from "./upload-service";
 
@@ -20,6 +22,9 @@ export function createServices(deps: ServiceDependencies, jwt: JwtCodec) {
     adminJobs: createAdminJobsService(deps),
     upload: createUploadService(deps),
     media: createMediaViewService(deps),
+    // Search and captions (issue 13).
+    search: createSearchService(deps),
+    captions: createCaptionService(deps),
   };
 }
 

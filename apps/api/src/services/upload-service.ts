@@ -1,6 +1,8 @@
 import { pipeline, type Readable } from "node:stream";
 import type { MaterialRow, MaterialStatus } from "@learning-hub/db";
+import { CaptionsRepository } from "@learning-hub/db/repositories/captions";
 import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
+import { TextIndexRepository } from "@learning-hub/db/repositories/text-index";
 import { type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
 import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
@@ -72,8 +74,17 @@ interface StoredFile {
   format: UploadFormat;
 }
 
-type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail" | "enqueuePrepareMedia" | "enqueueStoryboard">;
+type ThumbnailQueue = Pick<
+  JobQueues,
+  "enqueueThumbnail" | "enqueueTextExtraction" | "enqueuePrepareMedia" | "enqueueStoryboard"
+>;
 type BytesStoredListener = (bytes: number) => void;
+
+/** A material's search index: its caption tracks and page text go with its file. */
+export interface MaterialText {
+  captions: Pick<CaptionsRepository, "list" | "removeAll">;
+  text: Pick<TextIndexRepository, "deletePages">;
+}
 
 /**
  * Streamed uploads into object storage, their status, and their deletion.
@@ -93,6 +104,7 @@ export class UploadService {
     private readonly storage: ObjectStorage,
     private readonly queues: ThumbnailQueue,
     private readonly logger: FastifyBaseLogger,
+    private readonly materialText: MaterialText,
     private readonly tuning: UploadTuning = DEFAULT_UPLOAD_TUNING,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -162,8 +174,9 @@ export class UploadService {
   }
 
   /**
-   * Removes the file and its thumbnail from storage for good, then hides the
-   * row. Objects go first so that a storage failure leaves a row the owner can
+   * Removes the file, its thumbnail and its caption tracks from storage for
+   * good, then hides the row and drops its page text and cues from the search
+   * index. Objects go first so that a storage failure leaves a row the owner can
    * delete again; shared placeholder images are never removed.
    */
   async remove(materialId: number, userId: number): Promise<void> {
@@ -176,6 +189,7 @@ export class UploadService {
       throw invalidStatus("The upload is still in progress", { status: state.status });
     }
     const derived = await this.uploads.derivedObjectKeys(materialId);
+    const captions = await this.materialText.captions.list(materialId);
     const keys = [
       state.filePath,
       state.sourcePath,
@@ -183,12 +197,17 @@ export class UploadService {
       state.thumbnailPath,
       ...derived,
       ...(state.storyboard ? [state.storyboard.vttPath, ...state.storyboard.spritePaths] : []),
+      ...captions.map((track) => track.objectPath),
     ].filter((key): key is string => key !== null && !isPlaceholderKey(key));
     const removal = await this.storage.removeMany(keys);
     if (removal.errors.length > 0) {
       throw new Error(`Could not remove objects of material ${materialId}: ${JSON.stringify(removal.errors)}`);
     }
     if (!(await this.materials.hide(materialId))) throw alreadyDeleted();
+    await Promise.all([
+      this.materialText.captions.removeAll(materialId),
+      this.materialText.text.deletePages(materialId),
+    ]);
   }
 
   async #stateFor(materialId: number, viewer: Viewer): Promise<UploadState> {
@@ -257,38 +276,51 @@ export class UploadService {
       : await this.uploads.activate(stored.row.id, completion);
     if (!row) throw new Error(`Material ${stored.row.id} stopped being processing during its upload`);
     for (const listener of this.#bytesStored) listener(stored.size);
-    await this.#enqueue(row.id, conversion ? "prepare_media" : "generate_thumbnail", row.type === "video");
+    if (conversion) {
+      // Thumbnail, text and storyboard follow once the worker made the displayable file.
+      await this.#enqueue(
+        () => this.queues.enqueuePrepareMedia(row.id),
+        row.id,
+        "Could not enqueue the conversion job; an admin can re-run it",
+      );
+      return toMaterialResponse(row);
+    }
+    await Promise.all([
+      this.#enqueue(
+        () => this.queues.enqueueThumbnail(row.id),
+        row.id,
+        "Could not enqueue the thumbnail job; the pending-thumbnail sweep will enqueue it",
+      ),
+      // A PDF's page text, for search, beside its thumbnail.
+      row.type === "pdf" &&
+        this.#enqueue(
+          () => this.queues.enqueueTextExtraction(row.id),
+          row.id,
+          "Could not enqueue text extraction; the search backfill will enqueue it",
+        ),
+      // A video that plays as uploaded gets its storyboard (a converted one once converted).
+      row.type === "video" &&
+        this.#enqueue(() => this.queues.enqueueStoryboard(row.id), row.id, "Could not enqueue the storyboard job"),
+    ]);
     return toMaterialResponse(row);
   }
 
   /**
    * The upload has succeeded whatever happens here: when Redis is down the
-   * material keeps `thumbnail_status` `pending` and the periodic
-   * `sweep_pending_thumbnails` job enqueues it later.
+   * material keeps `thumbnail_status` (and `text_status`) `pending` and the
+   * periodic `sweep_pending_thumbnails` (and `backfill_text_index`) job enqueues it later.
    */
-  async #enqueue(materialId: number, job: "generate_thumbnail" | "prepare_media", isVideo: boolean): Promise<void> {
+  async #enqueue(enqueue: () => Promise<void>, materialId: number, failure: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("Timed out")), this.tuning.enqueueTimeoutMs);
     });
-    // A video that plays as uploaded also gets its storyboard (a converted one gets it once converted).
-    const enqueued =
-      job === "prepare_media"
-        ? this.queues.enqueuePrepareMedia(materialId)
-        : Promise.all([
-            this.queues.enqueueThumbnail(materialId),
-            isVideo ? this.queues.enqueueStoryboard(materialId) : undefined,
-          ]);
+    const enqueued = enqueue();
     enqueued.catch(() => {}); // when the timeout wins, a later rejection is expected and already logged below
     try {
       await Promise.race([enqueued, timeout]);
     } catch (error) {
-      this.logger.warn(
-        { err: error, materialId, job },
-        job === "prepare_media"
-          ? "Could not enqueue the conversion job; an admin can re-run it"
-          : "Could not enqueue the thumbnail job; the pending-thumbnail sweep will enqueue it",
-      );
+      this.logger.warn({ err: error, materialId }, failure);
     } finally {
       clearTimeout(timer);
     }
@@ -338,6 +370,10 @@ export function createUploadService(deps: ServiceDependencies, tuning: UploadTun
     deps.storage,
     deps.queues,
     deps.logger,
+    {
+      captions: new CaptionsRepository(deps.database.db),
+      text: new TextIndexRepository(deps.database.db),
+    },
     tuning,
   );
 }

@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from "@learning-hub/db";
-import { CLEANUP_SCHEDULER_ID, createWorkerConnection, type JobQueues } from "@learning-hub/queue";
+import { CLEANUP_SCHEDULER_ID, createWorkerConnection, type JobQueues, type QueueName } from "@learning-hub/queue";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import type { WorkerRuntime } from "../../../worker/src/jobs/runtime";
@@ -23,6 +23,8 @@ export interface StartWorkerOptions {
   database?: DatabaseHandle;
   /** Reconcile the cleanup schedule too, as `main.ts` does (default true). */
   reconcile?: boolean;
+  /** The queues to consume (default the maintenance queue only). */
+  queues?: QueueName[];
 }
 
 /** Builds the worker with `buildWorker`, as `main.ts` does, consuming the maintenance queue only. */
@@ -38,7 +40,7 @@ export async function startWorker(t: TestApp, options: StartWorkerOptions = {}):
   });
   // The cleanup schedule only, as before the registry held the thumbnail sweep too.
   const schedules = (options.reconcile ?? true) ? [CLEANUP_SCHEDULER_ID] : [];
-  const runtime = await worker.start({ queues: ["maintenance"], schedules });
+  const runtime = await worker.start({ queues: options.queues ?? ["maintenance"], schedules });
   await Promise.all(runtime.workers.map((consumer) => consumer.waitUntilReady()));
   return {
     runtime,

@@ -1,6 +1,7 @@
 import type { JobDependencies } from "../dependencies";
 import { createCleanupHandlers } from "./cleanup-handlers";
 import { createMediaHandlers } from "./media-handlers";
+import { createTextHandlers } from "./text-handlers";
 import { createThumbnailHandlers } from "./thumbnail-handlers";
 import type { JobHandlers } from "./types";
 
@@ -9,6 +10,7 @@ export function createJobHandlers(deps: JobDependencies): JobHandlers {
   const thumbnails = createThumbnailHandlers(deps);
   const cleanup = createCleanupHandlers(deps);
   const media = createMediaHandlers(deps);
+  const text = createTextHandlers(deps);
   return {
     generate_thumbnail: thumbnails.generate_thumbnail,
     cleanup: cleanup.cleanup,
@@ -16,5 +18,7 @@ export function createJobHandlers(deps: JobDependencies): JobHandlers {
     sweep_pending_thumbnails: thumbnails.sweep_pending_thumbnails,
     prepare_media: media.prepare_media,
     render_storyboard: media.render_storyboard,
+    extract_text: text.extract_text,
+    backfill_text_index: text.backfill_text_index,
   };
 }

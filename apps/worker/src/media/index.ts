@@ -8,7 +8,7 @@ export { isMoovBeforeMdat } from "./mp4-layout";
 export { type ConvertOptions, OfficeConverter, type OfficeConverterOptions } from "./office-conversion";
 export { isZipPackage, LIBREOFFICE_IMPORT_FILTERS, OFFICE_FORMATS, type OfficeFormat } from "./office-formats";
 export { DEFAULT_ZIP_LIMITS, inspectOfficePackage, type OfficePackage, type ZipLimits } from "./office-package";
-export { type OpenPdfOptions, type PdfDocument, withPdfDocument } from "./pdf-document";
+export { type OpenedPdf, type OpenPdfOptions, openPdf, type PdfDocument, withPdfDocument } from "./pdf-document";
 export {
   DEFAULT_MAX_PREVIEW_PAGES,
   DEFAULT_PREVIEW_WIDTH,
@@ -19,6 +19,15 @@ export {
   renderPagePreviewsOf,
   renderPdfAssets,
 } from "./pdf-pages";
+export {
+  extractDocumentText,
+  extractPdfText,
+  normalizePageText,
+  type PdfPageText,
+  type PdfText,
+  type PdfTextLimits,
+  type PdfTextOptions,
+} from "./pdf-text";
 export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail, renderThumbnailOf } from "./pdf-thumbnail";
 export { renderPlaceholder } from "./placeholder";
 export { type MediaFacts, probeMedia, type VideoStreamFacts } from "./probe-streams";

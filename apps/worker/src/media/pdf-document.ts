@@ -34,6 +34,56 @@ export function pdfFailure(deadline: Deadline, error: unknown): MediaError {
   return error instanceof MediaError ? error : new MediaError("UNREADABLE_INPUT", pdfReason(error), { cause: error });
 }
 
+/** Starts parsing `data` with pdfjs-dist: assets from the installed package, fonts handed to Skia. */
+async function startLoading(data: Uint8Array) {
+  // Loaded lazily: loading pdfjs installs DOMMatrix/Path2D polyfills on globalThis.
+  const { getDocument } = await loadPdfjs();
+  installSkiaFontFace();
+  return getDocument({
+    // A copy: pdfjs transfers (detaches) the buffer it is given, and callers' Buffers may share a pool.
+    data: new Uint8Array(data),
+    ...pdfjsAssetPaths(),
+    cMapPacked: true,
+    isEvalSupported: false,
+    maxImageSize: MAX_IMAGE_PIXELS,
+    verbosity: PDFJS_VERBOSITY_ERRORS,
+    disableFontFace: false,
+    ownerDocument: skiaFontDocument,
+  });
+}
+
+export interface OpenedPdf {
+  /** Rejects with MediaError (UNREADABLE_INPUT, or the deadline's TIMEOUT/ABORTED). */
+  document: Promise<PDFDocumentProxy>;
+  /** Frees the document, its fonts and its (fake) worker state so nothing is kept between jobs. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts parsing `data` and destroys the parse when `deadline` aborts; the caller must `close()` it whatever
+ * happens (text extraction's entry point; `withPdfDocument` does the same around a callback).
+ */
+export async function openPdf(data: Uint8Array, deadline: Deadline): Promise<OpenedPdf> {
+  const loadingTask = await startLoading(data);
+  loadingTask.promise.catch(() => undefined);
+  const abortLoading = () => void loadingTask.destroy();
+  deadline.signal.addEventListener("abort", abortLoading, { once: true });
+  const document = (async () => {
+    deadline.throwIfAborted();
+    return loadingTask.promise.catch((error: unknown) => {
+      throw pdfFailure(deadline, error);
+    });
+  })();
+  document.catch(() => undefined);
+  return {
+    document,
+    async close() {
+      deadline.signal.removeEventListener("abort", abortLoading);
+      await loadingTask.destroy();
+    },
+  };
+}
+
 /**
  * Opens a PDF once with pdfjs-dist and runs `use` on it (render the thumbnail, the page previews, extract the
  * text: each step takes the opened document), under one deadline; destroys the document afterwards so nothing
@@ -47,19 +97,7 @@ export async function withPdfDocument<T>(
   const what = options.what ?? "PDF rendering";
   const deadline = startDeadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, what, options.signal);
   // Loaded lazily: loading pdfjs installs DOMMatrix/Path2D polyfills on globalThis.
-  const { getDocument } = await loadPdfjs();
-  installSkiaFontFace();
-  const loadingTask = getDocument({
-    // A copy: pdfjs transfers (detaches) the buffer it is given, and callers' Buffers may share a pool.
-    data: new Uint8Array(data),
-    ...pdfjsAssetPaths(),
-    cMapPacked: true,
-    isEvalSupported: false,
-    maxImageSize: MAX_IMAGE_PIXELS,
-    verbosity: PDFJS_VERBOSITY_ERRORS,
-    disableFontFace: false,
-    ownerDocument: skiaFontDocument,
-  });
+  const loadingTask = await startLoading(data);
   // Observed at once: destroy() on abort rejects this promise, possibly before it is awaited below.
   loadingTask.promise.catch(() => undefined);
   const abortLoading = () => void loadingTask.destroy();

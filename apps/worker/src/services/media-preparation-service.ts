@@ -25,7 +25,7 @@ export interface MediaPreparationDependencies {
   storage: ObjectStorage;
   ffmpeg: FfmpegBinaries;
   converter: OfficeConverter;
-  queues: Pick<JobQueues, "enqueueThumbnail" | "enqueueStoryboard">;
+  queues: Pick<JobQueues, "enqueueThumbnail" | "enqueueStoryboard" | "enqueueTextExtraction">;
   transcode: TranscodeSettings;
   niceness: number;
   transcodeTimeoutMs: number;
@@ -150,7 +150,9 @@ export class MediaPreparationService {
   private async enqueueFollowUps(materialId: number, office: boolean, logger: Logger): Promise<void> {
     try {
       await this.deps.queues.enqueueThumbnail(materialId);
-      if (!office) await this.deps.queues.enqueueStoryboard(materialId);
+      // A converted document's pages are searchable like a PDF's; a video gets its storyboard.
+      if (office) await this.deps.queues.enqueueTextExtraction(materialId);
+      else await this.deps.queues.enqueueStoryboard(materialId);
     } catch (error) {
       logger.warn({ err: error, materialId }, "could not enqueue the thumbnail/storyboard after preparation");
     }

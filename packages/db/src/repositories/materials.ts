@@ -13,6 +13,8 @@ export interface MaterialListQuery {
   sortBy: MaterialSortBy;
   sortOrder: SortOrder;
   type?: MaterialType;
+  /** Only this uploader's materials ("my materials"). */
+  uploaderId?: number;
   /** The caller, for `isLiked`; anonymous callers like nothing. */
   viewerId?: number;
 }
@@ -49,8 +51,14 @@ const likedBy = (viewerId: Bound<number> | undefined): SQL<boolean> =>
     ? sql<boolean>`false`
     : sql<boolean>`exists (select 1 from ${likes} where ${likes.userId} = ${viewerId} and ${likes.materialId} = ${materials.id})`;
 
+/** Every column but the search vector, which only SQL reads. */
+export const materialColumns = (() => {
+  const { searchVector: _searchVector, ...columns } = getTableColumns(materials);
+  return columns;
+})();
+
 const catalogueColumns = (viewerId: Bound<number> | undefined) => ({
-  ...getTableColumns(materials),
+  ...materialColumns,
   uploaderName: users.name,
   uploaderAvatar: users.avatarUrl,
   isLiked: likedBy(viewerId),
@@ -61,6 +69,7 @@ interface ListShape {
   sortBy: MaterialSortBy;
   sortOrder: SortOrder;
   typed: boolean;
+  byUploader: boolean;
   signedIn: boolean;
 }
 
@@ -68,6 +77,7 @@ interface ListValues {
   limit: Bound<number>;
   offset: Bound<number>;
   type: Bound<MaterialType> | undefined;
+  uploaderId: Bound<number> | undefined;
   viewerId: Bound<number> | undefined;
 }
 
@@ -75,6 +85,7 @@ const listValues = (query: MaterialListQuery) => ({
   limit: query.pageSize,
   offset: (query.page - 1) * query.pageSize,
   type: query.type,
+  uploaderId: query.uploaderId,
   viewerId: query.viewerId,
 });
 
@@ -85,7 +96,7 @@ export class MaterialsRepository {
    * them costs more than running them (see bench/catalogue).
    */
   private readonly preparedLists = new Map<string, ReturnType<MaterialsRepository["prepareList"]>>();
-  private readonly preparedCounts = new Map<boolean, ReturnType<MaterialsRepository["prepareCount"]>>();
+  private readonly preparedCounts = new Map<string, ReturnType<MaterialsRepository["prepareCount"]>>();
 
   constructor(private readonly db: Database) {}
 
@@ -104,9 +115,10 @@ export class MaterialsRepository {
       sortBy: query.sortBy,
       sortOrder: query.sortOrder,
       typed: query.type !== undefined,
+      byUploader: query.uploaderId !== undefined,
       signedIn: query.viewerId !== undefined,
     };
-    const key = `${shape.sortBy}:${shape.sortOrder}:${shape.typed}:${shape.signedIn}`;
+    const key = `${shape.sortBy}:${shape.sortOrder}:${shape.typed}:${shape.byUploader}:${shape.signedIn}`;
     let prepared = this.preparedLists.get(key);
     if (!prepared) {
       prepared = this.prepareList(shape);
@@ -115,14 +127,16 @@ export class MaterialsRepository {
     return prepared.execute(listValues(query));
   }
 
-  async countActive(type?: MaterialType): Promise<number> {
+  async countActive(type?: MaterialType, uploaderId?: number): Promise<number> {
     const typed = type !== undefined;
-    let prepared = this.preparedCounts.get(typed);
+    const byUploader = uploaderId !== undefined;
+    const key = `${typed}:${byUploader}`;
+    let prepared = this.preparedCounts.get(key);
     if (!prepared) {
-      prepared = this.prepareCount(typed);
-      this.preparedCounts.set(typed, prepared);
+      prepared = this.prepareCount(typed, byUploader);
+      this.preparedCounts.set(key, prepared);
     }
-    const [row] = await prepared.execute({ type });
+    const [row] = await prepared.execute({ type, uploaderId });
     return row?.total ?? 0;
   }
 
@@ -131,7 +145,7 @@ export class MaterialsRepository {
     const page = this.db
       .select({ id: materials.id, sortKey: sortColumns[shape.sortBy] })
       .from(materials)
-      .where(this.activeFilter(values.type))
+      .where(this.activeFilter(values.type, values.uploaderId))
       .orderBy(direction(sortColumns[shape.sortBy]), direction(materials.id))
       .limit(values.limit)
       .offset(values.offset)
@@ -149,18 +163,24 @@ export class MaterialsRepository {
       limit: sql.placeholder("limit"),
       offset: sql.placeholder("offset"),
       type: shape.typed ? sql.placeholder("type") : undefined,
+      uploaderId: shape.byUploader ? sql.placeholder("uploaderId") : undefined,
       viewerId: shape.signedIn ? sql.placeholder("viewerId") : undefined,
     };
-    const name = `catalogue_list_${shape.sortBy}_${shape.sortOrder}_${shape.typed}_${shape.signedIn}`;
+    const name = `catalogue_list_${shape.sortBy}_${shape.sortOrder}_${shape.typed}_${shape.byUploader}_${shape.signedIn}`;
     return this.buildList(values, shape).prepare(name);
   }
 
-  private prepareCount(typed: boolean) {
+  private prepareCount(typed: boolean, byUploader: boolean) {
     return this.db
       .select({ total: count() })
       .from(materials)
-      .where(this.activeFilter(typed ? sql.placeholder("type") : undefined))
-      .prepare(`catalogue_count_${typed}`);
+      .where(
+        this.activeFilter(
+          typed ? sql.placeholder("type") : undefined,
+          byUploader ? sql.placeholder("uploaderId") : undefined,
+        ),
+      )
+      .prepare(`catalogue_count_${typed}_${byUploader}`);
   }
 
   /** Any status: the caller decides who may see a material that is not active. */
@@ -190,9 +210,11 @@ export class MaterialsRepository {
       .limit(limit);
   }
 
-  async findOwnership(id: number): Promise<{ uploaderId: number; status: MaterialStatus } | undefined> {
+  async findOwnership(
+    id: number,
+  ): Promise<{ uploaderId: number; status: MaterialStatus; type: MaterialType } | undefined> {
     const [row] = await this.db
-      .select({ uploaderId: materials.uploaderId, status: materials.status })
+      .select({ uploaderId: materials.uploaderId, status: materials.status, type: materials.type })
       .from(materials)
       .where(eq(materials.id, id));
     return row;
@@ -231,7 +253,11 @@ export class MaterialsRepository {
     });
   }
 
-  private activeFilter(type: Bound<MaterialType> | undefined): SQL | undefined {
-    return type === undefined ? isActive : and(isActive, eq(materials.type, type));
+  private activeFilter(type: Bound<MaterialType> | undefined, uploaderId?: Bound<number>): SQL | undefined {
+    return and(
+      isActive,
+      type === undefined ? undefined : eq(materials.type, type),
+      uploaderId === undefined ? undefined : eq(materials.uploaderId, uploaderId),
+    );
   }
 }

@@ -1,14 +1,15 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
-  type MaterialPageRow,
   type MaterialStatus,
   type MaterialType,
   type MediaStage,
-  materialPages,
   materials,
+  type PagePreviewRecord,
+  pagePreviews,
   type StoryboardRecord,
 } from "../schema";
+import { materialVector } from "../search";
 
 /** What the media jobs need to know about a material. */
 export interface MediaSubject {
@@ -31,7 +32,7 @@ export interface PreparedFile {
   fileSize: number;
 }
 
-export type PagePreviewRow = Omit<MaterialPageRow, "materialId">;
+export type PagePreviewRow = Omit<PagePreviewRecord, "materialId">;
 
 const subjectColumns = {
   id: materials.id,
@@ -73,9 +74,23 @@ export class MediaRepository {
 
   /** The converted file exists: the material becomes active (listed, found). `undefined` when it is gone. */
   async complete(id: number, file: PreparedFile): Promise<{ id: number } | undefined> {
+    const [texts] = await this.db
+      .select({ title: materials.title, description: materials.description })
+      .from(materials)
+      .where(eq(materials.id, id));
+    if (!texts) return undefined;
     const [row] = await this.db
       .update(materials)
-      .set({ ...file, status: "active", stage: "ready", progress: 100, failureReason: null, activatedAt: sql`now()` })
+      .set({
+        ...file,
+        status: "active",
+        stage: "ready",
+        progress: 100,
+        failureReason: null,
+        activatedAt: sql`now()`,
+        // Searchable from activation on, as an upload that needed no conversion is.
+        searchVector: materialVector(texts.title, texts.description),
+      })
       .where(and(eq(materials.id, id), eq(materials.status, "processing")))
       .returning({ id: materials.id });
     return row;
@@ -103,22 +118,22 @@ export class MediaRepository {
   /** Replaces the material's page previews as a whole (a re-run writes the same keys). */
   async replacePages(id: number, pages: PagePreviewRow[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.delete(materialPages).where(eq(materialPages.materialId, id));
-      if (pages.length > 0) await tx.insert(materialPages).values(pages.map((page) => ({ ...page, materialId: id })));
+      await tx.delete(pagePreviews).where(eq(pagePreviews.materialId, id));
+      if (pages.length > 0) await tx.insert(pagePreviews).values(pages.map((page) => ({ ...page, materialId: id })));
     });
   }
 
   listPages(id: number): Promise<PagePreviewRow[]> {
     return this.db
       .select({
-        page: materialPages.page,
-        previewPath: materialPages.previewPath,
-        width: materialPages.width,
-        height: materialPages.height,
+        page: pagePreviews.page,
+        previewPath: pagePreviews.previewPath,
+        width: pagePreviews.width,
+        height: pagePreviews.height,
       })
-      .from(materialPages)
-      .where(eq(materialPages.materialId, id))
-      .orderBy(asc(materialPages.page));
+      .from(pagePreviews)
+      .where(eq(pagePreviews.materialId, id))
+      .orderBy(asc(pagePreviews.page));
   }
 
   async findStoryboard(id: number): Promise<StoryboardRecord | null> {

@@ -5,11 +5,12 @@ import {
   type MaterialStatus,
   type MaterialType,
   type MediaStage,
-  materialPages,
   materials,
+  pagePreviews,
   type StoryboardRecord,
   type ThumbnailStatus,
 } from "../schema";
+import { materialVector } from "../search";
 
 export interface NewUpload {
   uploaderId: number;
@@ -54,7 +55,14 @@ export class UploadsRepository {
   async insertProcessing(upload: NewUpload): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .insert(materials)
-      .values({ ...upload, status: "processing", stage: "uploading", fileSize: 0 })
+      // Only a PDF has text of its own to extract; a video's text comes from its captions.
+      .values({
+        ...upload,
+        status: "processing",
+        stage: "uploading",
+        fileSize: 0,
+        textStatus: upload.type === "pdf" ? "pending" : "no_text",
+      })
       .onConflictDoNothing({ target: materials.filePath })
       .returning();
     return row;
@@ -64,7 +72,13 @@ export class UploadsRepository {
   async activate(id: number, completion: UploadCompletion): Promise<MaterialRow | undefined> {
     const [row] = await this.db
       .update(materials)
-      .set({ ...completion, status: "active", stage: "ready", activatedAt: sql`now()` })
+      .set({
+        ...completion,
+        status: "active",
+        stage: "ready",
+        activatedAt: sql`now()`,
+        searchVector: materialVector(completion.title, completion.description),
+      })
       .where(and(eq(materials.id, id), eq(materials.status, "processing")))
       .returning();
     return row;
@@ -95,9 +109,9 @@ export class UploadsRepository {
   /** Issue 15: keys of the material's page previews (storyboard keys are on its row). */
   async derivedObjectKeys(id: number): Promise<string[]> {
     const rows = await this.db
-      .select({ previewPath: materialPages.previewPath })
-      .from(materialPages)
-      .where(eq(materialPages.materialId, id));
+      .select({ previewPath: pagePreviews.previewPath })
+      .from(pagePreviews)
+      .where(eq(pagePreviews.materialId, id));
     return rows.map((row) => row.previewPath);
   }
 

@@ -1,0 +1,115 @@
+import type { MaterialType } from "@learning-hub/db";
+import { type ContentMatch, rankedHits, type SearchHit, SearchRepository } from "@learning-hub/db/repositories/search";
+import { buildSearchQuery, buildSnippet, type HighlightTerms, type SearchQuery } from "@learning-hub/db/search";
+import type { ServiceDependencies } from "../dependencies";
+import { invalidSearchQuery } from "../errors/app-error";
+import { toMaterialListItem } from "../schemas/material";
+import { MAX_QUERY_LENGTH, type SearchMatch, type SearchPage } from "../schemas/search";
+
+export const MATCHES_PER_RESULT = 3;
+
+export interface SearchInput {
+  q: string;
+  page: number;
+  pageSize: number;
+  type?: MaterialType;
+  uploaderId?: number;
+  /** The caller, for `is_liked`. */
+  userId?: number;
+}
+
+const totalPages = (total: number, pageSize: number): number => Math.ceil(total / pageSize);
+
+/**
+ * `q` trimmed and checked: 1-200 characters. Null when it has nothing searchable (only punctuation), which
+ * matches nothing rather than being an error.
+ */
+export function parseQuery(q: string, field = "q"): SearchQuery | null {
+  const trimmed = q.trim();
+  const length = Array.from(trimmed).length;
+  if (length === 0 || length > MAX_QUERY_LENGTH) {
+    throw invalidSearchQuery(field, MAX_QUERY_LENGTH);
+  }
+  return buildSearchQuery(trimmed);
+}
+
+const hasMark = (snippet: string) => snippet.includes("<mark>");
+
+/** Title and description first (in that order, when they matched), then page and caption text by rank. */
+function matchesOf(hit: SearchHit, content: readonly ContentMatch[], terms: HighlightTerms): SearchMatch[] {
+  const matches: SearchMatch[] = [];
+  const title = buildSnippet(hit.title, terms);
+  if (hit.tier === "title" || hit.tier === "fuzzy_title" || hasMark(title)) {
+    matches.push({ field: "title", page: null, start_seconds: null, snippet: title });
+  }
+  if (hit.description) {
+    const description = buildSnippet(hit.description, terms);
+    if (hit.tier === "description" || hasMark(description)) {
+      matches.push({ field: "description", page: null, start_seconds: null, snippet: description });
+    }
+  }
+  for (const match of content) {
+    if (matches.length >= MATCHES_PER_RESULT) break;
+    matches.push({
+      field: match.field,
+      page: match.page,
+      start_seconds: match.startSeconds,
+      snippet: buildSnippet(match.text, terms),
+    });
+  }
+  return matches.slice(0, MATCHES_PER_RESULT);
+}
+
+/** `GET /search`: materials whose title, description, page text or captions match, with snippets. */
+export class SearchService {
+  constructor(private readonly repository: SearchRepository) {}
+
+  async search(input: SearchInput): Promise<SearchPage> {
+    const query = parseQuery(input.q);
+    const empty = { items: [], total: 0, page: input.page, page_size: input.pageSize, total_pages: 0 };
+    if (!query) return empty;
+    const request = {
+      query,
+      page: input.page,
+      pageSize: input.pageSize,
+      type: input.type,
+      uploaderId: input.uploaderId,
+      viewerId: input.userId,
+    };
+    const ranked = await this.repository.rankedPage(request);
+    const ids = ranked.map((row) => row.id);
+    // The page's rows, its page/caption matches and the query's stems, side by side.
+    const [rows, content, stems, total] = await Promise.all([
+      this.repository.catalogueRows(ids, input.userId),
+      this.repository.contentMatches(ids, query),
+      this.repository.stems(query),
+      this.repository.totalOf(ranked, request),
+    ]);
+    const hits = rankedHits(ranked, rows);
+    const terms: HighlightTerms = {
+      stems,
+      cjk: query.tokens.filter((token) => token.cjk).map((token) => token.text),
+    };
+    const byMaterial = new Map<number, ContentMatch[]>();
+    for (const match of content) {
+      const list = byMaterial.get(match.materialId);
+      if (list) list.push(match);
+      else byMaterial.set(match.materialId, [match]);
+    }
+    return {
+      items: hits.map((hit) => ({
+        material: toMaterialListItem(hit),
+        score: hit.score,
+        matches: matchesOf(hit, byMaterial.get(hit.id) ?? [], terms),
+      })),
+      total,
+      page: input.page,
+      page_size: input.pageSize,
+      total_pages: totalPages(total, input.pageSize),
+    };
+  }
+}
+
+export function createSearchService(deps: ServiceDependencies): SearchService {
+  return new SearchService(new SearchRepository(deps.database.db));
+}

@@ -1,0 +1,148 @@
+/**
+ * Search benchmark: `GET /api/v1/search` over 100,000 materials and 1,000,000 pages of mixed Chinese/English
+ * text (generated, reproducible; see seed.ts), p50/p99 at 4 connections for four kinds of query, and req/s
+ * against a bare Fastify route running the same statements with postgres.js (server.ts), both over real
+ * sockets, measured in the same run in short alternating slices. Also prints the index size per page.
+ *
+ *   tsx bench/search/run.ts [materials] [pages] [slices] [slice seconds] [--reuse]
+ *
+ * `--reuse` keeps a database seeded by an earlier run with the same sizes (seeding a million pages takes
+ * most of half an hour on 2 CPUs).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { testDatabaseUrl } from "../../packages/testing/src/constants";
+import { seedSearch } from "./seed";
+
+const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const reuse = process.argv.includes("--reuse");
+const materials = Number(args[0] ?? 100_000);
+const pages = Number(args[1] ?? 1_000_000);
+const slices = Number(args[2] ?? 4);
+const seconds = Number(args[3] ?? 3);
+const CONNECTIONS = 4;
+const APP_PORT = 18_441;
+const BASELINE_PORT = 18_442;
+
+/** One query per kind the issue names; their frequencies in the corpus are fixed by corpus.ts's anchors. */
+const QUERIES = {
+  "single English word": "descent",
+  "two Chinese characters": "下降",
+  "three words, mixed": "gradient descent 梯度",
+  "prefix (search-as-you-type)": "stoch",
+};
+
+const out = (line = "") => process.stdout.write(`${line}\n`);
+const children: ChildProcess[] = [];
+
+async function startServer(serverArgs: string[]): Promise<void> {
+  const script = fileURLToPath(new URL("./server.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...serverArgs], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  let output = "";
+  child.stdout?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    output += chunk;
+  });
+  const started = Date.now();
+  while (!output.includes("ready")) {
+    if (child.exitCode !== null) throw new Error(`server ${serverArgs[0]} exited with ${child.exitCode}`);
+    if (Date.now() - started > 60_000) throw new Error(`server ${serverArgs[0]} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+async function measure(url: string, duration: number): Promise<Measurement> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+async function indexSizes(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`
+      select (select count(*) from material_pages)::bigint as pages,
+             pg_relation_size('material_pages_search_idx') as page_index,
+             pg_total_relation_size('material_content_vectors') as content_vectors,
+             pg_relation_size('material_pages') + pg_relation_size(
+               (select reltoastrelid from pg_class where relname = 'material_pages')) as page_heap`;
+    const perPage = (bytes: unknown) => (Number(bytes) / Number(row?.pages)).toFixed(0);
+    out(
+      `index size per page: page GIN ${perPage(row?.page_index)} B, content vectors (table + GIN) ${perPage(row?.content_vectors)} B;`,
+    );
+    out(`  page rows (text + vector, heap + TOAST) ${perPage(row?.page_heap)} B; ${row?.pages} pages`);
+  } finally {
+    await sql.end();
+  }
+}
+
+try {
+  const url = reuse
+    ? testDatabaseUrl(`lh_bench_search_${materials}_${pages}`)
+    : await seedSearch({ materials, pages, pageCharacters: 400, seed: 13 }, out);
+  await startServer(["app", url, String(APP_PORT)]);
+  await startServer(["baseline", url, String(BASELINE_PORT), ...Object.values(QUERIES)]);
+  out(
+    `${materials} materials, ${pages} pages; ${CONNECTIONS} connections, ${slices} slices of ${seconds} s per side and query`,
+  );
+
+  const rows: string[] = [];
+  let apiTotal = 0;
+  let baselineTotal = 0;
+  for (const [kind, q] of Object.entries(QUERIES)) {
+    const api = `http://127.0.0.1:${APP_PORT}/api/v1/search?q=${encodeURIComponent(q)}`;
+    const baseline = `http://127.0.0.1:${BASELINE_PORT}/baseline?q=${encodeURIComponent(q)}`;
+    const answer = (await (await fetch(api)).json()) as { total: number; items: { material: { id: number } }[] };
+    const bare = (await (await fetch(baseline)).json()) as { total: number };
+    if (answer.total !== bare.total) throw new Error(`${q}: totals differ (${answer.total} vs ${bare.total})`);
+    await measure(api, 1);
+    await measure(baseline, 1);
+    const results: Record<"api" | "baseline", Measurement[]> = { api: [], baseline: [] };
+    for (let slice = 1; slice <= slices; slice++) {
+      const order = slice % 2 === 1 ? (["api", "baseline"] as const) : (["baseline", "api"] as const);
+      for (const name of order) results[name].push(await measure(name === "api" ? api : baseline, seconds));
+    }
+    const sum = (list: Measurement[]) => list.reduce((total, m) => total + m.rps, 0);
+    apiTotal += sum(results.api);
+    baselineTotal += sum(results.baseline);
+    const apiP50 = median(results.api.map((m) => m.p50));
+    const apiP99 = median(results.api.map((m) => m.p99));
+    const baseP99 = median(results.baseline.map((m) => m.p99));
+    rows.push(
+      `  ${kind.padEnd(28)} q=${q.padEnd(22)} ${String(answer.total).padStart(6)} hits  api p50 ${apiP50} ms p99 ${apiP99} ms ` +
+        `(goal <= 50: ${apiP99 <= 50 ? "met" : "NOT met"}), baseline p99 ${baseP99} ms, req/s api/baseline ${(sum(results.api) / sum(results.baseline)).toFixed(2)}`,
+    );
+    out(rows.at(-1));
+  }
+  out();
+  out(`machine: ${cpus().length} CPUs, load average ${loadavg()[0]?.toFixed(1)} (1 min) at the end`);
+  for (const row of rows) out(row);
+  const ratio = apiTotal / baselineTotal;
+  out(
+    `  req/s api/baseline (all queries, all slices) ${ratio.toFixed(2)}  goal >= 0.80: ${ratio >= 0.8 ? "met" : "NOT met"}`,
+  );
+  await indexSizes(url);
+} finally {
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(children.map((child) => (child.exitCode === null ? once(child, "exit") : undefined)));
+}
