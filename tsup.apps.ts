@@ -7,7 +7,8 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: ["src/main.ts"],
   format: "esm",
-  target: "node20",
+  // The images run Node 24 (infra/docker).
+  target: "node24",
   platform: "node",
   outDir: "dist",
   clean: true,

@@ -15,16 +15,16 @@ import { registerSharedSchemas } from "../../apps/api/src/schemas";
 import { createAuthService } from "../../apps/api/src/services/auth-service";
 import { loadConfig } from "../../packages/config/src/index";
 import { createDatabase, runMigrations } from "../../packages/db/src/index";
-import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "../../packages/testing/src/constants";
+import { databaseUrl, LOCAL_POSTGRES_ADMIN_URL } from "../../packages/testing/src/constants";
 
 const attempts = Number(process.argv[2] ?? 60);
 const out = (line = "") => process.stdout.write(`${line}\n`);
 
 const databaseName = "lh_bench_auth_login";
-const admin = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+const admin = postgres(LOCAL_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
 await admin.unsafe(`drop database if exists ${databaseName} with (force)`);
 await admin.unsafe(`create database ${databaseName}`);
-const url = testDatabaseUrl(databaseName);
+const url = databaseUrl(LOCAL_POSTGRES_ADMIN_URL, databaseName);
 await runMigrations(url);
 
 const config = loadConfig({

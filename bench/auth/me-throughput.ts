@@ -25,7 +25,7 @@ import { loadConfig } from "../../packages/config/src/index";
 import { createDatabase, runMigrations } from "../../packages/db/src/index";
 import { AuthSessionsRepository, type SessionAccess } from "../../packages/db/src/repositories/auth-sessions";
 import { UsersRepository } from "../../packages/db/src/repositories/users";
-import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "../../packages/testing/src/constants";
+import { databaseUrl, LOCAL_POSTGRES_ADMIN_URL } from "../../packages/testing/src/constants";
 
 const seconds = Number(process.argv[2] ?? 1);
 const slices = Number(process.argv[5] ?? 8);
@@ -34,11 +34,11 @@ const userCount = Number(process.argv[4] ?? 100);
 const out = (line = "") => process.stdout.write(`${line}\n`);
 
 const databaseName = "lh_bench_auth";
-const admin = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+const admin = postgres(LOCAL_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
 await admin.unsafe(`drop database if exists ${databaseName} with (force)`);
 await admin.unsafe(`create database ${databaseName}`);
 await admin.end();
-const url = testDatabaseUrl(databaseName);
+const url = databaseUrl(LOCAL_POSTGRES_ADMIN_URL, databaseName);
 await runMigrations(url);
 
 const config = loadConfig({
@@ -181,6 +181,6 @@ if (sample) {
 
 for (const app of Object.values(apps)) await app.close();
 await database.close();
-const dropper = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+const dropper = postgres(LOCAL_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
 await dropper.unsafe(`drop database if exists ${databaseName} with (force)`);
 await dropper.end();

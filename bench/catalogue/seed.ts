@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { runMigrations } from "../../packages/db/src/index";
-import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "../../packages/testing/src/constants";
+import { databaseUrl, LOCAL_POSTGRES_ADMIN_URL } from "../../packages/testing/src/constants";
 
 /**
  * A fresh, migrated database with `materials` rows (about 85% active, a third
@@ -10,14 +10,14 @@ import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "../../packages/testing
  */
 export async function seedCatalogue(materials: number): Promise<string> {
   const name = `lh_bench_catalogue_${materials}`;
-  const admin = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(LOCAL_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.unsafe(`create database ${name}`);
   } finally {
     await admin.end();
   }
-  const url = testDatabaseUrl(name);
+  const url = databaseUrl(LOCAL_POSTGRES_ADMIN_URL, name);
   await runMigrations(url);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {

@@ -12,7 +12,7 @@ import { loadConfig } from "../../packages/config/src/index";
 import { createDatabase } from "../../packages/db/src/index";
 import { createClientConnection, JobQueues, jobSettings } from "../../packages/queue/src/index";
 import { createStorage } from "../../packages/storage/src/index";
-import { TEST_REDIS_URL } from "../../packages/testing/src/constants";
+import { LOCAL_REDIS_URL } from "../../packages/testing/src/constants";
 import { listActiveStatements } from "./statement";
 
 const [kind, url = "", portArg = "0", viewerArg = "0"] = process.argv.slice(2);
@@ -24,7 +24,7 @@ async function startApp() {
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
     DATABASE_URL: url,
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: LOCAL_REDIS_URL,
     REDIS_PREFIX: "lhbench",
     S3_ENDPOINT: "http://127.0.0.1:9000",
     JWT_SECRET: "bench-only-secret-that-is-long-enough-0123456789",

@@ -15,7 +15,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { testDatabaseUrl } from "../../packages/testing/src/constants";
+import { databaseUrl, LOCAL_POSTGRES_ADMIN_URL } from "../../packages/testing/src/constants";
 import { seedSearch } from "./seed";
 
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
@@ -98,7 +98,7 @@ async function indexSizes(url: string): Promise<void> {
 
 try {
   const url = reuse
-    ? testDatabaseUrl(`lh_bench_search_${materials}_${pages}`)
+    ? databaseUrl(LOCAL_POSTGRES_ADMIN_URL, `lh_bench_search_${materials}_${pages}`)
     : await seedSearch({ materials, pages, pageCharacters: 400, seed: 13 }, out);
   await startServer(["app", url, String(APP_PORT)]);
   await startServer(["baseline", url, String(BASELINE_PORT), ...Object.values(QUERIES)]);

@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { runMigrations } from "../../packages/db/src/index";
 import { PAGES_PER_CHUNK } from "../../packages/db/src/repositories/content-vectors";
 import { searchDocument } from "../../packages/db/src/search/index";
-import { adminQuery, testDatabaseUrl } from "../../packages/testing/src/constants";
+import { adminQuery, databaseUrl, LOCAL_POSTGRES_ADMIN_URL } from "../../packages/testing/src/constants";
 import { Corpus } from "./corpus";
 
 export interface SearchSeed {
@@ -35,9 +35,9 @@ async function copyRows(sql: postgres.Sql, statement: string, rows: Iterable<str
  */
 export async function seedSearch(options: SearchSeed, log: (line: string) => void): Promise<string> {
   const name = `lh_bench_search_${options.materials}_${options.pages}`;
-  await adminQuery(`drop database if exists ${name} with (force)`);
-  await adminQuery(`create database ${name}`);
-  const url = testDatabaseUrl(name);
+  await adminQuery(LOCAL_POSTGRES_ADMIN_URL, `drop database if exists ${name} with (force)`);
+  await adminQuery(LOCAL_POSTGRES_ADMIN_URL, `create database ${name}`);
+  const url = databaseUrl(LOCAL_POSTGRES_ADMIN_URL, name);
   await runMigrations(url);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const corpus = new Corpus(options.seed);

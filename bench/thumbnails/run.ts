@@ -39,7 +39,8 @@ import { WorkerProcess } from "../../apps/worker/test/support/worker-process";
 import { UsersRepository } from "../../packages/db/src/repositories/users";
 import { createLogger } from "../../packages/lifecycle/src/index";
 import { thumbnailJobId } from "../../packages/queue/src/index";
-import { type BenchStack, repositoryRoot, startBenchStack } from "./stack";
+import { ensureTestMedia, testMediaPath } from "../../packages/testing/src/media";
+import { type BenchStack, startBenchStack } from "./stack";
 
 const execFileAsync = promisify(execFile);
 const { values } = parseArgs({
@@ -55,7 +56,8 @@ const THROUGHPUT_JOBS = Number(values.jobs);
 const PARTS = values.parts ?? "1234";
 /** Finished jobs left out of the throughput figure (cold start of each worker process). */
 const WARM_UP = 6;
-const fixture = (name: string) => path.join(repositoryRoot, "../shared/fixtures", name);
+await ensureTestMedia();
+const fixture = testMediaPath;
 const out = (line = "") => process.stdout.write(`${line}\n`);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const ms = (x: number) => `${x.toFixed(0)} ms`;

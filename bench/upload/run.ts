@@ -33,6 +33,7 @@ import postgres from "postgres";
 import { DEFAULT_UPLOAD_TUNING } from "../../apps/api/src/services/upload-service";
 import { createClientConnection } from "../../packages/queue/src/redis";
 import { createStorage } from "../../packages/storage/src/index";
+import { ensureTestMedia, testMediaPath } from "../../packages/testing/src/media";
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +57,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mib = (bytes: number) => bytes / MiB;
 
 // The file: a real mp4's ftyp box, then one random MiB over and over (free to produce, so the figures are the upload's).
-const MP4_HEAD = readFileSync(here("../../../shared/fixtures/sample-720p.mp4")).subarray(0, 64);
+await ensureTestMedia();
+const MP4_HEAD = readFileSync(testMediaPath("sample-720p.mp4")).subarray(0, 64);
 const BLOCK = randomBytes(MiB);
 function* fileBytes(total: number): Generator<Buffer> {
   yield MP4_HEAD;

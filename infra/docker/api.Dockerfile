@@ -3,7 +3,7 @@
 #   docker build -f infra/docker/api.Dockerfile -t learning-hub-api .
 
 # ---- build: install the workspace, bundle the app, deploy its production dependencies
-FROM node:20-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 # npm, not corepack: corepack's signature check of pnpm fails on some networks.
 RUN npm install -g pnpm@10.34.9 && pnpm config set store-dir /pnpm/store
 ENV CI=true
@@ -27,7 +27,7 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
   pnpm --filter @learning-hub/api deploy --legacy --prod --offline /out
 
 # ---- runtime: Node, the bundle, the migrations and production node_modules; nothing else
-FROM node:20-bookworm-slim AS runtime
+FROM node:24.21.0-bookworm-slim AS runtime
 # tini reaps children and forwards signals, so SIGTERM reaches the graceful shutdown.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \

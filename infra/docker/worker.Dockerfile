@@ -3,7 +3,7 @@
 #   docker build -f infra/docker/worker.Dockerfile -t learning-hub-worker .
 
 # ---- build: install the workspace, bundle the worker, deploy its production dependencies
-FROM node:20-bookworm-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 # npm, not corepack: corepack's signature check of pnpm fails on some networks.
 RUN npm install -g pnpm@10.34.9 && pnpm config set store-dir /pnpm/store
 ENV CI=true
@@ -26,7 +26,7 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
   pnpm --filter @learning-hub/worker deploy --legacy --prod --offline /out
 
 # ---- runtime: Node, ffmpeg, a CJK font, the bundle, the migrations and production node_modules
-FROM node:20-bookworm-slim AS runtime
+FROM node:24.21.0-bookworm-slim AS runtime
 # ffmpeg renders video frames; PDFs in Chinese, Japanese or Korean need a CJK font to draw their text;
 # tini reaps ffmpeg children and forwards signals, so SIGTERM reaches the graceful shutdown.
 RUN apt-get update \

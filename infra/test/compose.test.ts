@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import { EnvSchema } from "../../packages/config/src/schema";
+import { composeSchemaErrors, InterpolationError, loadComposeFile, parseEnvFile } from "./support/compose-file";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -15,9 +15,18 @@ const SECRETS = {
   JWT_SECRET: "test-jwt-secret-of-at-least-32-characters",
 };
 
+/** The repository's compose file as Compose resolves it, `.env.example` read as the operator's `.env`. */
+function resolvedCompose(env: Record<string, string>): Record<string, unknown> {
+  const envFile = parseEnvFile(readFileSync(`${ROOT}.env.example`, "utf8"));
+  return loadComposeFile(`${ROOT}docker-compose.yml`, { ...envFile, ...env });
+}
+
+/** Whether a `docker-compose` binary is installed; a fresh machine has none, and the checks above need none. */
+const hasDockerCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" }).status === 0;
+
 /**
- * Runs Debian's docker-compose 1.29 (`config` needs no Docker engine) on the repository's compose file,
- * reading `.env.example` as the operator's `.env` and nothing from the caller's environment.
+ * Runs docker-compose (`config` needs no Docker engine) on the repository's compose file, reading
+ * `.env.example` as the operator's `.env` and nothing from the caller's environment.
  */
 function composeConfig(env: Record<string, string>, ...args: string[]) {
   return spawnSync(
@@ -38,7 +47,8 @@ function composeConfig(env: Record<string, string>, ...args: string[]) {
 
 interface ComposeService {
   healthcheck?: { test?: string[] | string; disable?: boolean };
-  ports?: Array<{ published?: number | string; target: number }>;
+  /** Short syntax ("8000:8000") in the file; docker-compose config prints the long one. */
+  ports?: Array<string | { published?: number | string; target: number }>;
   expose?: string[];
   container_name?: string;
   environment?: Record<string, string>;
@@ -46,10 +56,14 @@ interface ComposeService {
 }
 
 function resolvedServices(): Record<string, ComposeService> {
-  const result = composeConfig(SECRETS);
-  expect(result.stderr).toBe("");
-  expect(result.status).toBe(0);
-  return (parseYaml(result.stdout) as { services: Record<string, ComposeService> }).services;
+  return (resolvedCompose(SECRETS) as { services: Record<string, ComposeService> }).services;
+}
+
+/** `published->target` of a port entry in either syntax. */
+function portMapping(port: string | { published?: number | string; target: number }): string {
+  if (typeof port !== "string") return `${port.published}->${port.target}`;
+  const [published, target] = port.split(":").slice(-2);
+  return `${published}->${target}`;
 }
 
 /** Service names in the table of the README's "Production" section (first cell, in backticks). */
@@ -61,13 +75,28 @@ function servicesNamedInReadme(): string[] {
 }
 
 describe("docker-compose.yml", () => {
-  it("validates with docker-compose config -q once the secrets are set", () => {
+  it("follows the Compose Specification's schema once the secrets are set", () => {
+    expect(composeSchemaErrors(resolvedCompose(SECRETS))).toEqual([]);
+  });
+
+  it("is caught by the schema check when it breaks the specification", () => {
+    const broken = resolvedCompose(SECRETS) as { services: Record<string, Record<string, unknown>> };
+    broken.services.api = { ...broken.services.api, restart_policy: "always", ports: "8000:8000" };
+    expect(composeSchemaErrors(broken).join("\n")).toMatch(/restart_policy|must be array/);
+  });
+
+  it.each(Object.keys(SECRETS))("refuses to render without %s", (name) => {
+    expect(() => resolvedCompose({ ...SECRETS, [name]: "" })).toThrow(InterpolationError);
+    expect(() => resolvedCompose({ ...SECRETS, [name]: "" })).toThrow(`set ${name} in .env`);
+  });
+
+  it.skipIf(!hasDockerCompose)("validates with docker-compose config -q once the secrets are set", () => {
     const result = composeConfig(SECRETS, "-q");
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
 
-  it.each(Object.keys(SECRETS))("refuses to render without %s", (name) => {
+  it.skipIf(!hasDockerCompose).each(Object.keys(SECRETS))("docker-compose refuses to render without %s", (name) => {
     const result = composeConfig({ ...SECRETS, [name]: "" }, "-q");
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(`set ${name} in .env`);
@@ -98,7 +127,7 @@ describe("docker-compose.yml", () => {
   it("publishes only the API and MinIO, so `--scale worker=N` works and metrics stay internal", () => {
     const services = resolvedServices();
     const published = Object.entries(services).flatMap(([name, s]) =>
-      (s.ports ?? []).map((p) => `${name}:${p.published}->${p.target}`),
+      (s.ports ?? []).map((port) => `${name}:${portMapping(port)}`),
     );
     expect(published.sort()).toEqual(["api:8000->8000", "minio:9000->9000"]);
     expect(services.worker?.container_name).toBeUndefined();

@@ -1,11 +1,11 @@
 import { createDatabase } from "@learning-hub/db";
-import { TcpProxy } from "@learning-hub/testing";
+import { TcpProxy, testServices } from "@learning-hub/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./support/app";
 
 describe("health", () => {
   let t: TestApp;
-  const proxy = new TcpProxy("127.0.0.1", 5432);
+  const proxy = TcpProxy.forUrl(testServices().postgresAdminUrl);
 
   beforeAll(async () => {
     await proxy.start();
@@ -13,7 +13,7 @@ describe("health", () => {
       override: (deps) => ({
         // The app reaches PostgreSQL through a proxy the test can cut.
         database: createDatabase({
-          url: deps.config.database.url.replace("127.0.0.1:5432", `127.0.0.1:${proxy.port}`),
+          url: proxy.proxiedUrl(deps.config.database.url),
           connectTimeoutSeconds: 2,
         }),
       }),

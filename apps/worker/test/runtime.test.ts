@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "@learning-hub/config";
 import { createWorkerConnection, type JobTable, jobSettings, QueueName } from "@learning-hub/queue";
-import { TEST_REDIS_URL } from "@learning-hub/testing";
+import { testServices } from "@learning-hub/testing";
 import { type Job, Queue, QueueEvents, UnrecoverableError } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -37,7 +37,7 @@ describe("startWorkers", () => {
   const config = loadConfig({
     NODE_ENV: "test",
     DATABASE_URL: "postgres://postgres@127.0.0.1:5432/unused",
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: testServices().redisUrl,
     REDIS_PREFIX: `lhtest:runtime:${randomBytes(4).toString("hex")}`,
     S3_ENDPOINT: "http://127.0.0.1:9",
     THUMBNAIL_ATTEMPTS: "3",

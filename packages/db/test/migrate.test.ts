@@ -1,14 +1,11 @@
 import { randomBytes } from "node:crypto";
-
-// The local test server (see packages/testing); imported literally: testing itself depends on this package.
-const TEST_POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
-
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../src";
+import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "./test-server";
 
 const name = `lh_test_migrate_${randomBytes(4).toString("hex")}`;
-const url = TEST_POSTGRES_ADMIN_URL.replace(/\/postgres$/, `/${name}`);
+const url = testDatabaseUrl(name);
 
 async function admin(statement: string): Promise<void> {
   const sql = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });

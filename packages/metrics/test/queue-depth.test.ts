@@ -1,15 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { TcpProxy } from "@learning-hub/testing";
+import { TcpProxy, testServices } from "@learning-hub/testing";
 import { Queue } from "bullmq";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUEUE_STATES, registerQueueDepth } from "../src";
 
 const prefix = `lhtest:metrics-${randomBytes(4).toString("hex")}`;
+const redisUrl = new URL(testServices().redisUrl);
+const redis = { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) };
 let queues: Queue[] = [];
 
 beforeAll(() => {
-  queues = ["alpha", "beta"].map((name) => new Queue(name, { connection: { host: "127.0.0.1", port: 6379 }, prefix }));
+  queues = ["alpha", "beta"].map((name) => new Queue(name, { connection: redis, prefix }));
 });
 
 afterAll(async () => {
@@ -50,7 +52,7 @@ describe("queue depth", () => {
   });
 
   it("gives up within its timeout when Redis does not answer, reporting no stale counts", async () => {
-    const proxy = new TcpProxy("127.0.0.1", 6379);
+    const proxy = new TcpProxy(redis.host, redis.port);
     const port = await proxy.start();
     // Retries forever, like the worker's connection: only the collector's timeout can end a scrape.
     const queue = new Queue("gamma", {

@@ -24,5 +24,6 @@ export function configEnvironment(config: Config): Record<string, string> {
     THUMBNAIL_TIMEOUT_SECONDS: String(config.thumbnails.timeoutSeconds),
     THUMBNAIL_LOCK_DURATION_MS: String(config.thumbnails.lockDurationMs),
     THUMBNAIL_STALLED_INTERVAL_MS: String(config.thumbnails.stalledIntervalMs),
+    ...(config.thumbnails.cjkFontPath === undefined ? {} : { CJK_FONT_PATH: config.thumbnails.cjkFontPath }),
   };
 }

@@ -1,15 +1,23 @@
 import postgres from "postgres";
 
-/** Local services the test suite talks to; CI starts them (see .ci/run). */
-export const TEST_POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
-export const TEST_REDIS_URL = "redis://127.0.0.1:6379";
+/**
+ * The machine's own services on their usual ports, which the benchmarks use. Tests get theirs from
+ * `testServices()` instead (those of DATABASE_URL / REDIS_URL, or private ones the test run started).
+ */
+export const LOCAL_POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+export const LOCAL_REDIS_URL = "redis://127.0.0.1:6379";
 export const TEMPLATE_DATABASE_PREFIX = "lh_test_template_";
 
-export const testDatabaseUrl = (name: string): string => `postgres://postgres@127.0.0.1:5432/${name}`;
+/** The URL of database `name` on the server of `serverUrl`. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
-/** Runs one statement on the maintenance database (create/drop database cannot run in a transaction). */
-export async function adminQuery(statement: string): Promise<void> {
-  const admin = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+/** Runs one statement on the server of `serverUrl` (create/drop database cannot run in a transaction). */
+export async function adminQuery(serverUrl: string, statement: string): Promise<void> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(statement);
   } finally {

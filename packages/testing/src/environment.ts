@@ -4,7 +4,7 @@ import { createDatabase, type DatabaseHandle } from "@learning-hub/db";
 import { createStorage, type ObjectStorage } from "@learning-hub/storage";
 import { inject } from "vitest";
 import "./provided-context";
-import { adminQuery, TEST_REDIS_URL, testDatabaseUrl } from "./constants";
+import { adminQuery, databaseUrl } from "./constants";
 
 export interface TestEnvironment {
   config: Config;
@@ -14,6 +14,11 @@ export interface TestEnvironment {
   dispose(): Promise<void>;
 }
 
+/** In a test file: the run's PostgreSQL (a URL for creating and dropping databases) and Redis. */
+export function testServices(): { postgresAdminUrl: string; redisUrl: string } {
+  return { postgresAdminUrl: inject("postgresAdminUrl"), redisUrl: inject("redisUrl") };
+}
+
 /**
  * An isolated environment for one test file: its own database cloned from the
  * migrated template, its own Redis key prefix and its own bucket.
@@ -21,12 +26,13 @@ export interface TestEnvironment {
 export async function createTestEnvironment(overrides: Record<string, string> = {}): Promise<TestEnvironment> {
   const id = randomBytes(5).toString("hex");
   const databaseName = `lh_test_${id}`;
-  await adminQuery(`create database ${databaseName} template ${inject("templateDatabase")}`);
+  const { postgresAdminUrl, redisUrl } = testServices();
+  await adminQuery(postgresAdminUrl, `create database ${databaseName} template ${inject("templateDatabase")}`);
   const config = loadConfig({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
-    DATABASE_URL: testDatabaseUrl(databaseName),
-    REDIS_URL: TEST_REDIS_URL,
+    DATABASE_URL: databaseUrl(postgresAdminUrl, databaseName),
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: `lhtest:${id}`,
     S3_ENDPOINT: inject("s3Endpoint"),
     S3_BUCKET: `materials-${id}`,
@@ -45,7 +51,7 @@ export async function createTestEnvironment(overrides: Record<string, string> = 
     storage,
     async dispose() {
       await database.close();
-      await adminQuery(`drop database if exists ${databaseName} with (force)`);
+      await adminQuery(postgresAdminUrl, `drop database if exists ${databaseName} with (force)`);
     },
   };
 }

@@ -3,6 +3,9 @@ declare module "vitest" {
   export interface ProvidedContext {
     s3Endpoint: string;
     templateDatabase: string;
+    /** A database URL on the test PostgreSQL server, for creating and dropping databases. */
+    postgresAdminUrl: string;
+    redisUrl: string;
   }
 }
 

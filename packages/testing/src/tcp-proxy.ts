@@ -67,10 +67,26 @@ export class TcpProxy {
     await this.pause();
   }
 
-  /** A proxy in front of the host and port of an http(s) URL, e.g. the S3 endpoint. */
+  /** `url` (e.g. a service's DATABASE_URL or REDIS_URL) pointing at this proxy instead. */
+  proxiedUrl(url: string): string {
+    const proxied = new URL(url);
+    proxied.hostname = "127.0.0.1";
+    proxied.port = String(this.port);
+    return proxied.toString();
+  }
+
+  /** A proxy in front of the host and port of a service URL (http(s), postgres or redis). */
   static forUrl(url: string, options?: TcpProxyOptions): TcpProxy {
     const parsed = new URL(url);
-    const port = Number(parsed.port || (parsed.protocol === "https:" ? 443 : 80));
+    const port = Number(parsed.port || DEFAULT_PORTS[parsed.protocol] || 80);
     return new TcpProxy(parsed.hostname, port, options);
   }
 }
+
+const DEFAULT_PORTS: Record<string, number> = {
+  "https:": 443,
+  "postgres:": 5432,
+  "postgresql:": 5432,
+  "redis:": 6379,
+  "rediss:": 6379,
+};

@@ -1,7 +1,7 @@
 import { createDatabase } from "@learning-hub/db";
 import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
 import { createClientConnection } from "@learning-hub/queue";
-import { TcpProxy } from "@learning-hub/testing";
+import { TcpProxy, testServices } from "@learning-hub/testing";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -93,10 +93,10 @@ describe("view counting", () => {
   });
 
   it("a flush that cannot reach PostgreSQL keeps the views for the next one", async () => {
-    const proxy = new TcpProxy("127.0.0.1", 5432);
+    const proxy = TcpProxy.forUrl(t.env.config.database.url);
     await proxy.start();
     const unreachable = createDatabase({
-      url: t.env.config.database.url.replace("127.0.0.1:5432", `127.0.0.1:${proxy.port}`),
+      url: proxy.proxiedUrl(t.env.config.database.url),
       connectTimeoutSeconds: 1,
     });
     const failing = new ViewCounter(t.redis, new MaterialsRepository(unreachable.db), pino({ level: "silent" }), {
@@ -126,7 +126,7 @@ describe("view counting", () => {
 });
 
 describe("view counting while Redis is unreachable", () => {
-  const proxy = new TcpProxy("127.0.0.1", 6379);
+  const proxy = TcpProxy.forUrl(testServices().redisUrl);
   const logLines: string[] = [];
   let t: TestApp;
 
@@ -135,7 +135,7 @@ describe("view counting while Redis is unreachable", () => {
     t = await createTestApp({
       logger: pino({ level: "warn" }, { write: (line: string) => void logLines.push(line) }),
       override: (deps) => ({
-        redis: createClientConnection(deps.config.redis.url.replace(":6379", `:${proxy.port}`)).on("error", () => {
+        redis: createClientConnection(proxy.proxiedUrl(deps.config.redis.url)).on("error", () => {
           // Expected while the proxy is paused; the app logs its own warning.
         }),
       }),

@@ -2,16 +2,18 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { createDatabase } from "@learning-hub/db";
 import { createClientConnection } from "@learning-hub/queue";
 import { createStorage } from "@learning-hub/storage";
-import { TcpProxy } from "@learning-hub/testing";
+import { TcpProxy, testServices } from "@learning-hub/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HealthService, READINESS_TIMEOUTS_MS } from "../../src/services/health-service";
 import { createTestApp, type TestApp } from "../support/app";
 
 const s3 = new URL(inject("s3Endpoint"));
+const services = testServices();
+const redisAddress = new URL(services.redisUrl);
 /** Every dependency of the app reached through a proxy the test can cut. */
 const proxies = {
-  database: new TcpProxy("127.0.0.1", 5432),
-  redis: new TcpProxy("127.0.0.1", 6379),
+  database: TcpProxy.forUrl(services.postgresAdminUrl),
+  redis: TcpProxy.forUrl(services.redisUrl),
   storage: new TcpProxy(s3.hostname, Number(s3.port)),
 };
 let t: TestApp;
@@ -21,11 +23,11 @@ beforeAll(async () => {
   t = await createTestApp({
     override: (deps) => ({
       database: createDatabase({
-        url: deps.config.database.url.replace("127.0.0.1:5432", `127.0.0.1:${proxies.database.port}`),
+        url: proxies.database.proxiedUrl(deps.config.database.url),
         connectTimeoutSeconds: 2,
       }),
       // Outages are the point here; without a listener ioredis prints each one as unhandled.
-      redis: createClientConnection(`redis://127.0.0.1:${proxies.redis.port}`).on("error", () => {}),
+      redis: createClientConnection(proxies.redis.proxiedUrl(services.redisUrl)).on("error", () => {}),
       storage: createStorage({ ...deps.config.storage, endpoint: `${s3.protocol}//127.0.0.1:${proxies.storage.port}` }),
     }),
   });
@@ -132,7 +134,7 @@ describe("readiness checks that hang", () => {
   beforeAll(async () => {
     // Forwards to Redis until frozen, then drops what clients send: a Redis that hangs rather than refuses.
     relay = createServer((client) => {
-      const upstream = connect(6379, "127.0.0.1");
+      const upstream = connect(Number(redisAddress.port || 6379), redisAddress.hostname);
       for (const socket of [client, upstream]) {
         sockets.add(socket);
         socket.on("close", () => sockets.delete(socket));

@@ -1,4 +1,4 @@
-export { hasCjkFontFallback } from "./cjk-fonts";
+export { CJK_FONT_LOCATIONS, hasCjkFontFallback, registerCjkFont } from "./cjk-fonts";
 export type { Deadline } from "./deadline";
 export { type FfmpegBinaries, type LocateFfmpegOptions, locateFfmpeg } from "./ffmpeg-binary";
 export { FfmpegProgress } from "./ffmpeg-progress";

@@ -35,7 +35,8 @@ export async function renderThumbnailOf(
 
 /**
  * Renders the first page of a PDF as a JPEG exactly `width` px wide on white, with pdfjs-dist and
- * @napi-rs/canvas. Fonts that are not embedded are drawn with system fonts (see `hasCjkFontFallback`).
+ * @napi-rs/canvas. Fonts that are not embedded are drawn with system fonts, CJK ones with the font that
+ * `registerCjkFont` registered at start-up.
  * Throws MediaError with a storable reason on any failure. Does not modify `data`.
  */
 export function renderPdfThumbnail(data: Uint8Array, options: PdfThumbnailOptions = {}): Promise<PdfThumbnail> {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { describe, expect, it } from "vitest";
-import { decodeImage, hasCjkFontFallback, MediaError, renderPdfThumbnail } from "../../src/media";
+import { beforeAll, describe, expect, it } from "vitest";
+import { decodeImage, hasCjkFontFallback, MediaError, registerCjkFont, renderPdfThumbnail } from "../../src/media";
 import { countPixels, fixturePath, wholeImage } from "./helpers";
 import { cjkInkRatios, renderWithPdftoppm } from "./pdf-reference";
 
@@ -38,6 +38,11 @@ function minimalPdf(mediaBox: string): Buffer {
 }
 
 describe("renderPdfThumbnail", () => {
+  beforeAll(() => {
+    // What the worker does at start-up; the suite's prerequisites install fonts-wqy-microhei.
+    expect(registerCjkFont()).toBeDefined();
+  });
+
   it("renders page 1 of handout-5-pages.pdf at exactly 480 px wide", async () => {
     const thumbnail = await renderPdfThumbnail(await readFile(fixturePath("handout-5-pages.pdf")));
     expect(thumbnail.pageCount).toBe(5);
@@ -54,6 +59,7 @@ describe("renderPdfThumbnail", () => {
     expect(countPixels(image, wholeImage(image), (value) => value > 240) / (480 * 679)).toBeGreaterThan(0.7);
   });
 
+  // Also with Debian's fonts-liberation installed (a Latin font that answers for the generic `serif`).
   it("renders the non-embedded Chinese text of lecture-cjk.pdf", async () => {
     expect(hasCjkFontFallback()).toBe(true);
     const thumbnail = await renderPdfThumbnail(await readFile(fixturePath("lecture-cjk.pdf")));

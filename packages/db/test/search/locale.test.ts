@@ -2,9 +2,7 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSearchQuery, searchDocument } from "../../src/search";
-
-// The local test server (see packages/testing); imported literally: testing itself depends on this package.
-const TEST_POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "../test-server";
 
 /** Locales every glibc system has; `C` is the one where PostgreSQL knows nothing about non-ASCII letters. */
 const LOCALES = ["C", "C.UTF-8"];
@@ -31,7 +29,7 @@ describe.each(LOCALES)("matching in a database with lc_ctype %s", (locale) => {
     await admin(
       `create database ${name} template template0 encoding 'UTF8' lc_collate '${locale}' lc_ctype '${locale}'`,
     );
-    sql = postgres(TEST_POSTGRES_ADMIN_URL.replace(/\/postgres$/, `/${name}`), { max: 1, onnotice: () => {} });
+    sql = postgres(testDatabaseUrl(name), { max: 1, onnotice: () => {} });
     await sql`create extension pg_trgm`;
   });
   afterAll(async () => {

@@ -1,0 +1,15 @@
+import { inject } from "vitest";
+
+// Provided by the test run's global setup (packages/testing, which depends on this package: not imported).
+declare module "vitest" {
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+  }
+}
+
+/** A URL on the test run's PostgreSQL server, for creating and dropping databases. */
+export const TEST_POSTGRES_ADMIN_URL = inject("postgresAdminUrl");
+
+/** The URL of database `name` on the test run's PostgreSQL server. */
+export const testDatabaseUrl = (name: string): string =>
+  Object.assign(new URL(TEST_POSTGRES_ADMIN_URL), { pathname: `/${name}` }).toString();
