@@ -7,11 +7,10 @@
  *
  *   pnpm bench:catalogue     (tsx bench/catalogue/run.ts [materials] [slices] [slice seconds] [connections])
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
+import { type Measurement, measure, median } from "../support/load";
+import { ServerProcesses } from "../support/server-processes";
 import { likeEveryFourth, seedCatalogue } from "./seed";
 
 const materials = Number(process.argv[2] ?? 10_000);
@@ -22,24 +21,8 @@ const APP_PORT = 18_431;
 const BASELINE_PORT = 18_432;
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
-const children: ChildProcess[] = [];
-
-async function startServer(args: string[]): Promise<void> {
-  const script = fileURLToPath(new URL("./server.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  let output = "";
-  child.stdout?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    output += chunk;
-  });
-  const started = Date.now();
-  while (!output.includes("ready")) {
-    if (child.exitCode !== null) throw new Error(`server ${args[0]} exited with ${child.exitCode}`);
-    if (Date.now() - started > 60_000) throw new Error(`server ${args[0]} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const servers = new ServerProcesses();
+const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url));
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, init);
@@ -52,23 +35,10 @@ interface Page {
   total: number;
 }
 
-interface Measurement {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-async function measure(url: string, headers: Record<string, string>, duration: number): Promise<Measurement> {
-  const result = await autocannon({ url, connections, duration, headers });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
 try {
   out(`seeding ${materials} materials...`);
   const url = await seedCatalogue(materials);
-  await startServer(["app", url, String(APP_PORT)]);
+  await servers.start(serverScript, ["app", url, String(APP_PORT)]);
 
   const api = `http://127.0.0.1:${APP_PORT}/api/v1`;
   const credentials = { email: "bench@example.com", name: "Bench", password: "bench-password-123" };
@@ -81,7 +51,7 @@ try {
   const user = await post<{ id: number }>("/auth/register", credentials);
   const { access_token: token } = await post<{ access_token: string }>("/auth/login", credentials);
   await likeEveryFourth(url, user.id);
-  await startServer(["baseline", url, String(BASELINE_PORT), String(user.id)]);
+  await servers.start(serverScript, ["baseline", url, String(BASELINE_PORT), String(user.id)]);
 
   const target = {
     api: { url: `${api}/materials?page=1&page_size=20`, headers: { authorization: `Bearer ${token}` } },
@@ -96,24 +66,22 @@ try {
   if (!fromApi.items.some((m) => m.is_liked)) throw new Error("no is_liked=true on the page");
 
   out(`warming up (${connections} connections)...`);
-  await measure(target.api.url, target.api.headers, 3);
-  await measure(target.baseline.url, target.baseline.headers, 3);
+  await measure(target.api.url, { connections, duration: 3, headers: target.api.headers });
+  await measure(target.baseline.url, { connections, duration: 3, headers: target.baseline.headers });
 
   const results: Record<"api" | "baseline", Measurement[]> = { api: [], baseline: [] };
   for (let slice = 1; slice <= slices; slice++) {
     // Alternate which goes first, so neither always follows the other.
     const order = slice % 2 === 1 ? (["api", "baseline"] as const) : (["baseline", "api"] as const);
-    for (const name of order) results[name].push(await measure(target[name].url, target[name].headers, seconds));
+    for (const name of order)
+      results[name].push(
+        await measure(target[name].url, { connections, duration: seconds, headers: target[name].headers }),
+      );
     const [a, b] = [results.api.at(-1), results.baseline.at(-1)];
     out(
       `slice ${String(slice).padStart(2)}  api ${a?.rps.toFixed(0).padStart(5)} req/s p99 ${String(a?.p99).padStart(3)} ms   baseline ${b?.rps.toFixed(0).padStart(5)} req/s p99 ${String(b?.p99).padStart(3)} ms`,
     );
   }
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((x, y) => x - y);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-  };
   const sum = (list: Measurement[]) => list.reduce((total, m) => total + m.rps, 0);
   const rpsRatio = sum(results.api) / sum(results.baseline);
   const apiP99 = median(results.api.map((m) => m.p99));
@@ -134,6 +102,5 @@ try {
     `  p99 api/baseline ${(apiP99 / baseP99).toFixed(2)}; api p99 ${apiP99} ms  goal <= 25 ms: ${apiP99 <= 25 ? "met" : "NOT met"}`,
   );
 } finally {
-  for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((child) => (child.exitCode === null ? once(child, "exit") : undefined)));
+  await servers.stopAll();
 }

@@ -7,35 +7,11 @@
  */
 import Fastify from "fastify";
 import postgres from "postgres";
-import { buildApp } from "../../apps/api/src/app";
-import { loadConfig } from "../../packages/config/src/index";
-import { createDatabase } from "../../packages/db/src/index";
-import { createClientConnection, JobQueues, jobSettings } from "../../packages/queue/src/index";
-import { createStorage } from "../../packages/storage/src/index";
-import { LOCAL_REDIS_URL } from "../../packages/testing/src/constants";
+import { startApiServer } from "../support/api-server";
 import { listActiveStatements } from "./statement";
 
 const [kind, url = "", portArg = "0", viewerArg = "0"] = process.argv.slice(2);
 const port = Number(portArg);
-
-/** The real API as production runs it (request logs off on both sides, so neither pays for them). */
-async function startApp() {
-  const config = loadConfig({
-    NODE_ENV: "production",
-    LOG_LEVEL: "warn",
-    DATABASE_URL: url,
-    REDIS_URL: LOCAL_REDIS_URL,
-    REDIS_PREFIX: "lhbench",
-    S3_ENDPOINT: "http://127.0.0.1:9000",
-    JWT_SECRET: "bench-only-secret-that-is-long-enough-0123456789",
-    API_METRICS_PORT: "0",
-  });
-  const database = createDatabase({ url, poolMax: config.database.poolMax });
-  const redis = createClientConnection(config.redis.url);
-  const queues = new JobQueues({ connection: redis, prefix: config.redis.prefix, settings: jobSettings(config) });
-  const app = await buildApp({ config, database, redis, queues, storage: createStorage(config.storage) });
-  await app.listen({ host: "127.0.0.1", port });
-}
 
 /**
  * A bare Fastify route running the same two statements as the API's list
@@ -64,5 +40,5 @@ async function startBaseline() {
   await app.listen({ host: "127.0.0.1", port });
 }
 
-await (kind === "app" ? startApp() : startBaseline());
+await (kind === "app" ? startApiServer(url, port) : startBaseline());
 process.stdout.write("ready\n");

@@ -9,13 +9,12 @@
  * `--reuse` keeps a database seeded by an earlier run with the same sizes (seeding a million pages takes
  * most of half an hour on 2 CPUs).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import postgres from "postgres";
 import { databaseUrl, LOCAL_POSTGRES_ADMIN_URL } from "../../packages/testing/src/constants";
+import { type Measurement, measure, median } from "../support/load";
+import { ServerProcesses } from "../support/server-processes";
 import { seedSearch } from "./seed";
 
 const args = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
@@ -37,45 +36,8 @@ const QUERIES = {
 };
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
-const children: ChildProcess[] = [];
-
-async function startServer(serverArgs: string[]): Promise<void> {
-  const script = fileURLToPath(new URL("./server.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...serverArgs], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => {
-    output += chunk;
-  });
-  const started = Date.now();
-  while (!output.includes("ready")) {
-    if (child.exitCode !== null) throw new Error(`server ${serverArgs[0]} exited with ${child.exitCode}`);
-    if (Date.now() - started > 60_000) throw new Error(`server ${serverArgs[0]} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-interface Measurement {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-async function measure(url: string, duration: number): Promise<Measurement> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
+const servers = new ServerProcesses();
+const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url));
 
 async function indexSizes(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
@@ -100,8 +62,8 @@ try {
   const url = reuse
     ? databaseUrl(LOCAL_POSTGRES_ADMIN_URL, `lh_bench_search_${materials}_${pages}`)
     : await seedSearch({ materials, pages, pageCharacters: 400, seed: 13 }, out);
-  await startServer(["app", url, String(APP_PORT)]);
-  await startServer(["baseline", url, String(BASELINE_PORT), ...Object.values(QUERIES)]);
+  await servers.start(serverScript, ["app", url, String(APP_PORT)]);
+  await servers.start(serverScript, ["baseline", url, String(BASELINE_PORT), ...Object.values(QUERIES)]);
   out(
     `${materials} materials, ${pages} pages; ${CONNECTIONS} connections, ${slices} slices of ${seconds} s per side and query`,
   );
@@ -115,12 +77,15 @@ try {
     const answer = (await (await fetch(api)).json()) as { total: number; items: { material: { id: number } }[] };
     const bare = (await (await fetch(baseline)).json()) as { total: number };
     if (answer.total !== bare.total) throw new Error(`${q}: totals differ (${answer.total} vs ${bare.total})`);
-    await measure(api, 1);
-    await measure(baseline, 1);
+    await measure(api, { connections: CONNECTIONS, duration: 1 });
+    await measure(baseline, { connections: CONNECTIONS, duration: 1 });
     const results: Record<"api" | "baseline", Measurement[]> = { api: [], baseline: [] };
     for (let slice = 1; slice <= slices; slice++) {
       const order = slice % 2 === 1 ? (["api", "baseline"] as const) : (["baseline", "api"] as const);
-      for (const name of order) results[name].push(await measure(name === "api" ? api : baseline, seconds));
+      for (const name of order)
+        results[name].push(
+          await measure(name === "api" ? api : baseline, { connections: CONNECTIONS, duration: seconds }),
+        );
     }
     const sum = (list: Measurement[]) => list.reduce((total, m) => total + m.rps, 0);
     apiTotal += sum(results.api);
@@ -143,6 +108,5 @@ try {
   );
   await indexSizes(url);
 } finally {
-  for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((child) => (child.exitCode === null ? once(child, "exit") : undefined)));
+  await servers.stopAll();
 }

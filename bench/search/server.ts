@@ -7,36 +7,12 @@
  */
 import Fastify from "fastify";
 import postgres from "postgres";
-import { buildApp } from "../../apps/api/src/app";
-import { loadConfig } from "../../packages/config/src/index";
-import { createDatabase } from "../../packages/db/src/index";
-import { createClientConnection, JobQueues, jobSettings } from "../../packages/queue/src/index";
-import { createStorage } from "../../packages/storage/src/index";
-import { LOCAL_REDIS_URL } from "../../packages/testing/src/constants";
+import { startApiServer } from "../support/api-server";
 import { IDS_PARAMETER, type Statement, searchStatements } from "./statements";
 
 const [kind, url = "", portArg = "0", ...queries] = process.argv.slice(2);
 const port = Number(portArg);
 const PAGE_SIZE = 20;
-
-/** The real API as production runs it (request logs off on both sides, so neither pays for them). */
-async function startApp() {
-  const config = loadConfig({
-    NODE_ENV: "production",
-    LOG_LEVEL: "warn",
-    DATABASE_URL: url,
-    REDIS_URL: LOCAL_REDIS_URL,
-    REDIS_PREFIX: "lhbench",
-    S3_ENDPOINT: "http://127.0.0.1:9000",
-    JWT_SECRET: "bench-only-secret-that-is-long-enough-0123456789",
-    API_METRICS_PORT: "0",
-  });
-  const database = createDatabase({ url, poolMax: config.database.poolMax });
-  const redis = createClientConnection(config.redis.url);
-  const queues = new JobQueues({ connection: redis, prefix: config.redis.prefix, settings: jobSettings(config) });
-  const app = await buildApp({ config, database, redis, queues, storage: createStorage(config.storage) });
-  await app.listen({ host: "127.0.0.1", port });
-}
 
 /**
  * A bare Fastify route running the statements the API's search runs (captured from the repository, see
@@ -78,5 +54,5 @@ async function startBaseline() {
   await app.listen({ host: "127.0.0.1", port });
 }
 
-await (kind === "app" ? startApp() : startBaseline());
+await (kind === "app" ? startApiServer(url, port) : startBaseline());
 process.stdout.write("ready\n");

@@ -13,9 +13,13 @@ const logger = createLogger(config);
 logUnhandledRejections(logger);
 
 await runMigrations(config.database.url);
-const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });
+const database = createDatabase({
+  url: config.database.url,
+  poolMax: config.database.poolMax,
+  statementTimeoutMs: config.database.statementTimeoutMs,
+});
 await grantBootstrapAdmin(new UsersRepository(database.db), config.auth.bootstrapAdminEmail, logger);
-const redis = createClientConnection(config.redis.url);
+const redis = createClientConnection(config.redis.url, { commandTimeout: config.redis.commandTimeoutMs });
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
 const queues = new JobQueues({ connection: redis, prefix: config.redis.prefix, settings: jobSettings(config) });
 const storage = createStorage(config.storage, logger);
@@ -31,6 +35,8 @@ const metricsServer =
         host: config.http.host,
         port: config.metrics.apiPort,
         registry: app.metrics.registry,
+        // bull-board beside /metrics, never on the public port.
+        queueDashboard: { queues: queues.all(), writable: config.metrics.queueDashboardWrite },
         logger,
       });
 

@@ -51,4 +51,21 @@ describe("health", () => {
     expect(up.statusCode).toBe(200);
     expect(up.json()).toEqual({ status: "healthy", database: "connected" });
   });
+
+  it("answers 503 DATABASE_ERROR within 5 s while PostgreSQL is frozen with warm pool connections", async () => {
+    // Warm the pool: the frozen connections are already open, so no connect timeout can help.
+    expect((await t.app.inject({ method: "GET", url: "/api/v1/health/db" })).statusCode).toBe(200);
+    proxy.freeze();
+    try {
+      const started = Date.now();
+      const frozen = await t.app.inject({ method: "GET", url: "/api/v1/health/db" });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(frozen.statusCode).toBe(503);
+      expect(frozen.json().error.code).toBe("DATABASE_ERROR");
+    } finally {
+      proxy.thaw();
+    }
+    const thawed = await t.app.inject({ method: "GET", url: "/api/v1/health/db" });
+    expect(thawed.statusCode).toBe(200);
+  });
 });

@@ -59,6 +59,11 @@ const EXPECTED_ROUTES = [
   "GET /api/v1/upload/status/{material_id}",
   "GET /api/v1/upload/thumbnail-status/{material_id}",
   "DELETE /api/v1/upload/{material_id}",
+  // resumable (tus) uploads
+  "POST /api/v1/upload/resumable",
+  "HEAD /api/v1/upload/resumable/{id}",
+  "PATCH /api/v1/upload/resumable/{id}",
+  "DELETE /api/v1/upload/resumable/{id}",
   "POST /api/v1/auth/register",
   "POST /api/v1/auth/login",
   "GET /api/v1/auth/me",
@@ -70,6 +75,14 @@ const EXPECTED_ROUTES = [
   "POST /api/v1/admin/scheduler/jobs/{job_id}/resume",
   "GET /api/v1/admin/jobs/failed",
   "POST /api/v1/admin/jobs/{queue}/{job_id}/retry",
+  // Admins in control of background jobs (issue 16).
+  "PATCH /api/v1/admin/scheduler/jobs/{job_id}",
+  "POST /api/v1/admin/scheduler/jobs/{job_id}/run",
+  "GET /api/v1/admin/scheduler/jobs/{job_id}/runs",
+  "GET /api/v1/admin/jobs",
+  "GET /api/v1/admin/audit",
+  "GET /api/v1/admin/queues",
+  "PATCH /api/v1/admin/queues/{queue}",
   // Search and captions (issue 13).
   "GET /api/v1/search",
   "GET /api/v1/materials/{material_id}/captions",

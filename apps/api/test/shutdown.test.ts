@@ -32,7 +32,7 @@ describe("graceful shutdown of the API process", () => {
   });
 
   it("on SIGTERM stops accepting, finishes the upload in flight, then exits 0", async () => {
-    const credentials = { email: "shutdown@example.com", name: "Shutdown", password: "password123" };
+    const credentials = { email: "shutdown@example.com", name: "Shutdown", password: "shutdown-password-123" };
     const json = { "content-type": "application/json" };
     await fetch(`${base}/api/v1/auth/register`, { method: "POST", headers: json, body: JSON.stringify(credentials) });
     const login = await fetch(`${base}/api/v1/auth/login`, {

@@ -17,6 +17,8 @@ export interface WorkerDependencies {
   logger?: Logger;
   /** Defaults to `locateFfmpeg()`; passed to every video render. */
   ffmpeg?: FfmpegBinaries;
+  /** Record every job attempt in the run history (default true; the thumbnail benchmark measures its cost). */
+  recordRuns?: boolean;
 }
 
 /** What handlers and services are built from: the dependencies plus what `buildWorker` wires. */

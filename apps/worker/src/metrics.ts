@@ -57,6 +57,6 @@ export function createWorkerMetrics(queues: JobQueues): WorkerMetrics {
 }
 
 /** BullMQ retries a failed attempt unless the error is unrecoverable or no attempt is left. */
-function isFinalFailure(job: Job, error: unknown): boolean {
+export function isFinalFailure(job: Job, error: unknown): boolean {
   return error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }

@@ -1,15 +1,21 @@
+import { JobRunsRepository } from "@learning-hub/db/repositories/job-runs";
 import { createLogger } from "@learning-hub/lifecycle";
 import { type HealthReport, type MetricsServer, startMetricsServer } from "@learning-hub/metrics";
-import { JobQueues, jobSettings, QueueName, SCHEDULES } from "@learning-hub/queue";
+import { JobQueues, jobSettings, QueueName, SCHEDULES, scheduleOfJob } from "@learning-hub/queue";
 import type { Logger } from "pino";
 import type { JobDependencies, WorkerDependencies } from "./dependencies";
+import { RunRecorder } from "./history/run-recorder";
 import { createJobHandlers } from "./jobs/handlers";
+import { summarizeRun } from "./jobs/run-summaries";
 import { startWorkers, type WorkerRuntime } from "./jobs/runtime";
 import { locateFfmpeg } from "./media";
-import { createWorkerMetrics, type WorkerMetrics } from "./metrics";
+import { createWorkerMetrics, isFinalFailure, type WorkerMetrics } from "./metrics";
 import { ScheduleReconciler } from "./scheduler/schedule-reconciler";
 import { prepareThumbnailWork } from "./services/thumbnail-startup";
 import { workersHealth } from "./worker-health";
+
+/** How long closing waits for the run history's last writes. */
+const RUN_HISTORY_FLUSH_MS = 2_000;
 
 export interface WorkerStartOptions {
   /** Only consume these queues (default: all). */
@@ -61,8 +67,24 @@ export function buildWorker(deps: WorkerDependencies): LearningHubWorker {
   const logger = deps.logger ?? createLogger(config).child({ service: "worker" });
   const settings = jobSettings(config);
   const queues = new JobQueues({ connection, prefix: config.redis.prefix, settings });
-  const jobDependencies: JobDependencies = { ...deps, logger, ffmpeg: deps.ffmpeg ?? locateFfmpeg(), queues, settings };
+  const jobDependencies: JobDependencies = {
+    ...deps,
+    logger,
+    ffmpeg: deps.ffmpeg ?? locateFfmpeg(),
+    recordRuns: deps.recordRuns ?? true,
+    queues,
+    settings,
+  };
   const metrics = createWorkerMetrics(queues);
+  const recorder = jobDependencies.recordRuns
+    ? new RunRecorder({
+        repository: new JobRunsRepository(deps.database.db),
+        logger,
+        scheduleOf: (job) => scheduleOfJob(job.name)?.id ?? null,
+        summarize: (job, result) => summarizeRun(job.name, result),
+        isFinalFailure,
+      })
+    : undefined;
   let metricsServer: MetricsServer | undefined;
 
   const worker: LearningHubWorker = {
@@ -92,7 +114,16 @@ export function buildWorker(deps: WorkerDependencies): LearningHubWorker {
         await worker.scheduler.start();
       }
       const handlers = createJobHandlers(jobDependencies);
-      const runtime = startWorkers({ config, logger, connection, handlers, settings, queues: consumed, metrics });
+      const runtime = startWorkers({
+        config,
+        logger,
+        connection,
+        handlers,
+        settings,
+        queues: consumed,
+        metrics,
+        recorder,
+      });
       worker.runtime = runtime;
       logger.info({ queues: runtime.workers.map((w) => w.name) }, "worker started");
       // `/metrics` and the container's liveness `/health`.
@@ -111,6 +142,8 @@ export function buildWorker(deps: WorkerDependencies): LearningHubWorker {
     async close() {
       await worker.scheduler?.close();
       await worker.runtime?.close();
+      // The last runs' endings are written before the pool closes (bounded: a database away loses them).
+      await recorder?.flush(RUN_HISTORY_FLUSH_MS);
       await metricsServer?.close();
       await queues.close();
     },

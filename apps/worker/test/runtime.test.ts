@@ -16,6 +16,8 @@ describe("assertHandlersComplete", () => {
     sweep_pending_thumbnails: async () => null,
     prepare_media: async () => null,
     render_storyboard: async () => null,
+    prune_expired_sessions: async () => null,
+    prune_job_runs: async () => null,
     extract_text: async () => null,
     backfill_text_index: async () => null,
   };
@@ -59,20 +61,23 @@ describe("startWorkers", () => {
     connection: connection.duplicate(),
     prefix: config.redis.prefix,
   });
-  let behaviour: (context: JobContext) => Promise<null>;
+  let behaviour: (context: JobContext) => Promise<unknown>;
   const seen: { attempt: number; final: boolean }[] = [];
   let runtime: WorkerRuntime;
 
   const handlers: JobHandlers = {
     generate_thumbnail: async (_data, context) => {
       seen.push({ attempt: context.job.attemptsMade + 1, final: context.isFinalAttempt });
-      return behaviour(context);
+      await behaviour(context);
+      return { outcome: "completed", type: "video", outputBytes: 1 };
     },
     cleanup: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     cleanup_stale_records: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
-    prepare_media: async () => null,
-    render_storyboard: async () => null,
+    prepare_media: async () => ({ outcome: "converted" }),
+    render_storyboard: async () => ({ outcome: "completed" }),
+    prune_expired_sessions: async () => ({ deletedSessions: 0 }),
+    prune_job_runs: async () => ({ deletedRuns: 0 }),
     extract_text: async () => ({ outcome: "completed" }),
     backfill_text_index: async () => ({ indexed: 0, enqueued: 0 }),
   };

@@ -1,16 +1,24 @@
 import { Value } from "@sinclair/typebox/value";
 import { checkCronSchedule } from "./cron-schedule";
 import { type Env, EnvSchema } from "./schema";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy";
 
 export const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
 
 export interface Config {
   env: Env["NODE_ENV"];
   version: string;
-  http: { host: string; port: number; corsOrigins: string[] | "*" };
+  http: {
+    host: string;
+    port: number;
+    corsOrigins: string[] | "*";
+    trustProxy: TrustProxy;
+    docsEnabled: boolean;
+    handlerTimeoutMs: number;
+  };
   logLevel: Env["LOG_LEVEL"];
-  database: { url: string; poolMax: number };
-  redis: { url: string; prefix: string };
+  database: { url: string; poolMax: number; statementTimeoutMs: number };
+  redis: { url: string; prefix: string; commandTimeoutMs: number };
   storage: {
     endpoint: string;
     region: string;
@@ -18,6 +26,9 @@ export interface Config {
     secretKey: string;
     bucket: string;
     publicUrl: string;
+    timeoutMs: number;
+    /** CORS_ORIGINS again: web apps there read objects straight from the bucket. */
+    corsOrigins: string[] | "*";
   };
   auth: {
     jwtSecret: string;
@@ -27,7 +38,7 @@ export interface Config {
     bootstrapAdminEmail: string | undefined;
   };
   rateLimit: { enabled: boolean; max: number; windowSeconds: number; authMax: number };
-  metrics: { apiPort: number; workerPort: number };
+  metrics: { apiPort: number; workerPort: number; queueDashboardWrite: boolean };
   thumbnails: {
     concurrency: number;
     attempts: number;
@@ -39,6 +50,7 @@ export interface Config {
     cjkFontPath: string | undefined;
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
+  jobRuns: { retentionDays: number };
   /** Search (issue 13): limits of PDF text extraction and the backfill's schedule. */
   search: {
     maxPages: number;
@@ -64,6 +76,7 @@ export interface Config {
     storyboardMaxTiles: number;
   };
   // --- end issue 15 ---
+  resumableUploads: { maxUnfinishedPerUser: number; expirationMs: number };
 }
 
 export class ConfigError extends Error {
@@ -103,9 +116,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!schedule.valid) problems.push(`CLEANUP_SCHEDULE: not a cron pattern (${schedule.reason})`);
   const backfill = checkCronSchedule(env.TEXT_BACKFILL_SCHEDULE, { allowSubMinute: true });
   if (!backfill.valid) problems.push(`TEXT_BACKFILL_SCHEDULE: not a cron pattern (${backfill.reason})`);
-  if (problems.length > 0) {
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY ?? "");
+  if (typeof trustProxy === "string") problems.push(`TRUST_PROXY: ${trustProxy}`);
+  if (problems.length > 0 || typeof trustProxy === "string") {
     throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join("\n  ")}`);
   }
+  const corsOrigins =
+    env.CORS_ORIGINS.trim() === "*"
+      ? "*"
+      : env.CORS_ORIGINS.split(",")
+          .map((o) => o.trim())
+          .filter(Boolean);
   if (env.NODE_ENV === "production" && (source.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET)) {
     throw new ConfigError("Invalid configuration:\n  JWT_SECRET: must be set to a secret value in production");
   }
@@ -118,16 +139,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     http: {
       host: env.HOST,
       port: env.PORT,
-      corsOrigins:
-        env.CORS_ORIGINS.trim() === "*"
-          ? "*"
-          : env.CORS_ORIGINS.split(",")
-              .map((o) => o.trim())
-              .filter(Boolean),
+      corsOrigins,
+      trustProxy,
+      docsEnabled: env.DOCS_ENABLED ?? env.NODE_ENV !== "production",
+      handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
     },
     logLevel: env.LOG_LEVEL,
-    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    database: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    },
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS },
     storage: {
       endpoint: env.S3_ENDPOINT,
       region: env.S3_REGION,
@@ -135,6 +158,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       secretKey: env.S3_SECRET_KEY,
       bucket: env.S3_BUCKET,
       publicUrl: env.STORAGE_PUBLIC_URL.replace(/\/+$/, ""),
+      timeoutMs: env.STORAGE_TIMEOUT_MS,
+      corsOrigins,
     },
     auth: {
       jwtSecret: env.JWT_SECRET,
@@ -148,7 +173,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
       authMax: env.RATE_LIMIT_AUTH_MAX,
     },
-    metrics: { apiPort: env.API_METRICS_PORT, workerPort: env.WORKER_METRICS_PORT },
+    metrics: {
+      apiPort: env.API_METRICS_PORT,
+      workerPort: env.WORKER_METRICS_PORT,
+      queueDashboardWrite: env.QUEUE_DASHBOARD_WRITE,
+    },
     thumbnails: {
       concurrency: env.THUMBNAIL_CONCURRENCY,
       attempts: env.THUMBNAIL_ATTEMPTS,
@@ -164,6 +193,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutSeconds: env.CLEANUP_TIMEOUT_SECONDS,
       reconcileSeconds: env.SCHEDULER_RECONCILE_SECONDS,
     },
+    jobRuns: { retentionDays: env.JOB_RUN_RETENTION_DAYS },
     search: {
       maxPages: env.TEXT_MAX_PAGES,
       maxCharacters: env.TEXT_MAX_CHARACTERS,
@@ -173,6 +203,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       backfillBatch: env.TEXT_BACKFILL_BATCH,
     },
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
+    resumableUploads: {
+      maxUnfinishedPerUser: env.RESUMABLE_MAX_UNFINISHED_PER_USER,
+      expirationMs: Math.round(env.RESUMABLE_EXPIRATION_HOURS * 3_600_000),
+    },
     workerQueues: parseList(env.WORKER_QUEUES),
     media: {
       concurrency: env.MEDIA_CONCURRENCY,

@@ -7,21 +7,32 @@ export const EnvSchema = Type.Object({
   }),
   HOST: Type.String({ default: "0.0.0.0" }),
   PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8000 }),
+  /**
+   * Longest a request may take to be answered before it gets 503 (a dependency that hangs without an error);
+   * uploads are bounded by their body's arrival instead.
+   */
+  HANDLER_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
   LOG_LEVEL: Type.Union(
     ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
     { default: "info" },
   ),
   DATABASE_URL: Type.String({ pattern: "^postgres(ql)?://" }),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  /** PostgreSQL's `statement_timeout` on the API's connections: a slow statement fails instead of holding a request. */
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   REDIS_URL: Type.String({ pattern: "^rediss?://" }),
   /** Prefix for every Redis key the services own (BullMQ queues included). */
   REDIS_PREFIX: Type.String({ minLength: 1, pattern: "^[A-Za-z0-9_:-]+$", default: "lh" }),
+  /** A command of the API's Redis connection that gets no answer in this time fails (a frozen Redis). */
+  REDIS_COMMAND_TIMEOUT_MS: Type.Integer({ minimum: 50, default: 2_000 }),
   S3_ENDPOINT: Type.String({ pattern: "^https?://" }),
   S3_REGION: Type.String({ default: "us-east-1" }),
   S3_ACCESS_KEY: Type.String({ minLength: 1, default: "S3RVER" }),
   S3_SECRET_KEY: Type.String({ minLength: 1, default: "S3RVER" }),
   S3_BUCKET: Type.String({ minLength: 3, maxLength: 63, default: "materials" }),
   STORAGE_PUBLIC_URL: Type.String({ pattern: "^https?://", default: "http://localhost:9000/materials" }),
+  /** A storage request fails when no byte moves either way for this long (a frozen or unreachable store). */
+  STORAGE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   JWT_SECRET: Type.String({ minLength: 16, default: "dev-only-insecure-jwt-secret-change-me" }),
   ACCESS_TOKEN_EXPIRE_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
   REFRESH_TOKEN_EXPIRE_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
@@ -29,6 +40,14 @@ export const EnvSchema = Type.Object({
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: "^[^\\s@]+@[^\\s@]+$" })),
   /** Comma-separated origins, or `*`. */
   CORS_ORIGINS: Type.String({ default: "*" }),
+  /**
+   * Which peers may set `X-Forwarded-For`: empty (no proxy: the socket address is the client), a hop count
+   * (`1`: one proxy in front), or comma-separated addresses/CIDRs of trusted proxies (also `loopback`,
+   * `linklocal`, `uniquelocal`).
+   */
+  TRUST_PROXY: Type.String({ default: "" }),
+  /** Serve the interactive API docs at `/docs`; unset means on, except in production. */
+  DOCS_ENABLED: Type.Optional(Type.Boolean()),
   RATE_LIMIT_ENABLED: Type.Boolean({ default: false }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 100 }),
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
@@ -36,6 +55,8 @@ export const EnvSchema = Type.Object({
   /** Port of the Prometheus endpoint; 0 serves `/metrics` nowhere. */
   API_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
   WORKER_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9465 }),
+  /** Lets the queue dashboard on the API's metrics port change jobs and queues; read-only otherwise. */
+  QUEUE_DASHBOARD_WRITE: Type.Boolean({ default: false }),
   THUMBNAIL_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   THUMBNAIL_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
   THUMBNAIL_BACKOFF_MS: Type.Integer({ minimum: 0, default: 5000 }),
@@ -58,6 +79,8 @@ export const EnvSchema = Type.Object({
   CLEANUP_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 120 }),
   /** How often each worker re-applies the scheduler state from PostgreSQL to Redis (heals a flushed Redis). */
   SCHEDULER_RECONCILE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
+  /** Runs older than this are deleted from the run history by the `prune_job_runs` schedule. */
+  JOB_RUN_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
   // --- issue 15: media conversion ---
   /** Comma-separated queues this worker process consumes (`thumbnails`, `maintenance`, `media`); empty: all. */
@@ -93,6 +116,11 @@ export const EnvSchema = Type.Object({
   /** Materials the backfill takes per run; the next run goes on with what is left. */
   TEXT_BACKFILL_BATCH: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
   // --- end search ---
+  // Resumable (tus) uploads
+  /** Unfinished resumable uploads one user may have at once. */
+  RESUMABLE_MAX_UNFINISHED_PER_USER: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** An unfinished resumable upload is removed (parts, row) this long after its creation. */
+  RESUMABLE_EXPIRATION_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24 }),
 });
 
 export type Env = Static<typeof EnvSchema>;

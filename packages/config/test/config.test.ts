@@ -80,4 +80,32 @@ describe("loadConfig", () => {
     const config = loadConfig({ ...base, NODE_ENV: "production", JWT_SECRET: "x".repeat(40) });
     expect(config.env).toBe("production");
   });
+
+  it("bounds waiting on PostgreSQL, Redis and storage by default", () => {
+    const config = loadConfig(base);
+    expect(config.database.statementTimeoutMs).toBe(10_000);
+    expect(config.redis.commandTimeoutMs).toBe(2_000);
+    expect(config.storage.timeoutMs).toBe(10_000);
+    expect(() => loadConfig({ ...base, STORAGE_TIMEOUT_MS: "0" })).toThrow(/STORAGE_TIMEOUT_MS/);
+  });
+
+  it("serves /docs unless turned off, and not in production unless turned on", () => {
+    expect(loadConfig(base).http.docsEnabled).toBe(true);
+    expect(loadConfig({ ...base, DOCS_ENABLED: "false" }).http.docsEnabled).toBe(false);
+    const production = { ...base, NODE_ENV: "production", JWT_SECRET: "x".repeat(40) };
+    expect(loadConfig(production).http.docsEnabled).toBe(false);
+    expect(loadConfig({ ...production, DOCS_ENABLED: "true" }).http.docsEnabled).toBe(true);
+  });
+
+  it("trusts no proxy unless TRUST_PROXY says which", () => {
+    expect(loadConfig(base).http.trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: "false" }).http.trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: "2" }).http.trustProxy).toBe(2);
+    expect(
+      loadConfig({ ...base, TRUST_PROXY: "10.0.0.0/8, 127.0.0.1, ::1, fd00::/8, loopback" }).http.trustProxy,
+    ).toEqual(["10.0.0.0/8", "127.0.0.1", "::1", "fd00::/8", "loopback"]);
+    for (const bad of ["true", "10.0.0.0/33", "proxy.example", "1.2.3.4/8/1", "::1/129"]) {
+      expect(() => loadConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+  });
 });

@@ -16,6 +16,11 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Seconds a connection attempt may take before the query fails (keeps health checks bounded). */
   connectTimeoutSeconds?: number;
+  /**
+   * PostgreSQL's `statement_timeout` for every session of the pool: the server cancels a statement
+   * running longer (57014). Unset means none (the worker's long jobs have their own timeouts).
+   */
+  statementTimeoutMs?: number;
 }
 
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
@@ -24,6 +29,9 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 30,
     onnotice: () => {},
+    ...(options.statementTimeoutMs === undefined
+      ? {}
+      : { connection: { statement_timeout: options.statementTimeoutMs } }),
   });
   const db = drizzle(sql, { schema });
   return {

@@ -187,7 +187,11 @@ export const authSessions = pgTable(
     revokedReason: text("revoked_reason"),
     ...timestamps,
   },
-  (t) => [index("auth_sessions_user_idx").on(t.userId)],
+  (t) => [
+    index("auth_sessions_user_idx").on(t.userId),
+    // Pruning of sessions past their refresh expiry.
+    index("auth_sessions_expires_idx").on(t.expiresAt),
+  ],
 );
 
 /** Desired state of scheduled jobs; the worker reconciles BullMQ to it. */
@@ -280,6 +284,145 @@ export type MaterialCaptionRow = typeof materialCaptions.$inferSelect;
 export type TextStatus = (typeof textStatus.enumValues)[number];
 
 // --- end search ----------------------------------------------------------------------------------------
+
+// --- Run history and audit trail (admins in control of background jobs) ---
+
+/**
+ * `retrying`: the attempt failed and BullMQ tries again; `interrupted`: the attempt's
+ * worker died and the job was taken over (a later row records the retake).
+ */
+export const jobRunOutcome = pgEnum("job_run_outcome", ["running", "completed", "failed", "retrying", "interrupted"]);
+
+/**
+ * One attempt of one job of any queue, recorded by the worker. No foreign keys:
+ * the history outlives the materials it mentions and is pruned by age only.
+ */
+export const jobRuns = pgTable(
+  "job_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    queue: text("queue").notNull(),
+    jobName: text("job_name").notNull(),
+    /** BullMQ's job id. */
+    jobId: text("job_id").notNull(),
+    /** The schedule of the registry the job belongs to (its scheduled and run-now jobs), if any. */
+    schedulerId: text("scheduler_id"),
+    materialId: integer("material_id"),
+    /** 1 for the first attempt. */
+    attempt: integer("attempt").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    durationMs: integer("duration_ms"),
+    outcome: jobRunOutcome("outcome").notNull().default("running"),
+    error: text("error"),
+    /** What the job did, in its own terms (cleanup: counts; thumbnails: kind and size). */
+    summary: jsonb("summary").$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    // Newest first, unfiltered and by each filter of the admin listing; retention deletes by age.
+    index("job_runs_started_idx").on(t.startedAt, t.id),
+    index("job_runs_queue_name_started_idx").on(t.queue, t.jobName, t.startedAt),
+    index("job_runs_outcome_started_idx").on(t.outcome, t.startedAt),
+    index("job_runs_material_started_idx").on(t.materialId, t.startedAt).where(sql`material_id is not null`),
+    index("job_runs_scheduler_started_idx").on(t.schedulerId, t.startedAt).where(sql`scheduler_id is not null`),
+    index("job_runs_job_idx").on(t.queue, t.jobId),
+  ],
+);
+
+/** `api`: an admin through the API; `cli`: `pnpm user:admin` on the server. */
+export const auditActorSource = pgEnum("audit_actor_source", ["api", "cli"]);
+
+/** Every admin action: who, what, on what, the state before and after, when, and the request. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The admin's user id; null for actions from the command line. No foreign key: the trail outlives users. */
+    actorId: integer("actor_id"),
+    actorSource: auditActorSource("actor_source").notNull(),
+    /** e.g. `scheduler.pause`, `queue.update`, `user.grant_admin`. */
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    before: jsonb("before").$type<Record<string, unknown>>(),
+    after: jsonb("after").$type<Record<string, unknown>>(),
+    requestId: text("request_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("audit_log_created_idx").on(t.createdAt, t.id),
+    index("audit_log_actor_created_idx").on(t.actorId, t.createdAt),
+    index("audit_log_target_created_idx").on(t.targetType, t.targetId, t.createdAt),
+    index("audit_log_action_created_idx").on(t.action, t.createdAt),
+  ],
+);
+
+/**
+ * Desired state of each BullMQ queue set by admins (paused, global concurrency); workers
+ * reconcile Redis to it, so it survives restarts and a Redis flush. No row: defaults.
+ */
+export const queueControls = pgTable("queue_controls", {
+  queue: text("queue").primaryKey(),
+  paused: boolean("paused").notNull().default(false),
+  /** Jobs of the queue running at once across all workers; null: no global limit. */
+  concurrency: integer("concurrency"),
+  ...timestamps,
+});
+
+export type JobRunRow = typeof jobRuns.$inferSelect;
+export type JobRunOutcome = (typeof jobRunOutcome.enumValues)[number];
+export type AuditLogRow = typeof auditLog.$inferSelect;
+export type AuditActorSource = (typeof auditActorSource.enumValues)[number];
+export type QueueControlRow = typeof queueControls.$inferSelect;
+
+// --- end of run history and audit trail ---
+// --- Resumable (tus) uploads -------------------------------------------------------------------------------
+
+/**
+ * A tus upload not finished yet: what any API process needs to go on with it. Its material row stays
+ * `processing` meanwhile; bytes go straight into an S3 multipart upload (part n's ETag at index n-1 of
+ * `partEtags`), and bytes that did not fill a part wait in a tail object (`tailBytes` of them).
+ */
+export const resumableUploads = pgTable(
+  "resumable_uploads",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    multipartUploadId: text("multipart_upload_id").notNull(),
+    contentType: text("content_type").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    offset: bigint("offset", { mode: "number" }).notNull().default(0),
+    partEtags: text("part_etags").array().notNull().default(sql`'{}'::text[]`),
+    tailBytes: integer("tail_bytes").notNull().default(0),
+    /** Set once the leading bytes were read and matched the declared type. */
+    typeChecked: boolean("type_checked").notNull().default(false),
+    metadata: jsonb("metadata").$type<Record<string, string | null>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index("resumable_uploads_user_idx").on(t.userId),
+    uniqueIndex("resumable_uploads_material_key").on(t.materialId),
+    index("resumable_uploads_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/** Leases on tus uploads (also on ids not created yet), so one request at a time works on an upload, across processes. */
+export const resumableUploadLocks = pgTable("resumable_upload_locks", {
+  id: text("id").primaryKey(),
+  token: uuid("token").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
+
+export type ResumableUploadRow = typeof resumableUploads.$inferSelect;
+export type NewResumableUploadRow = typeof resumableUploads.$inferInsert;
+
+// --- end resumable uploads ---------------------------------------------------------------------------------
 
 export type UserRow = typeof users.$inferSelect;
 /** A material as the application reads it: the search vector is only ever used inside SQL. */

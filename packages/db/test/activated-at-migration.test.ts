@@ -9,19 +9,10 @@ import { LikesRepository } from "../src/repositories/likes";
 import { MaterialsRepository } from "../src/repositories/materials";
 import { ThumbnailsRepository } from "../src/repositories/thumbnails";
 import { UploadsRepository } from "../src/repositories/uploads";
-import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "./test-server";
+import { admin, testDatabaseUrl } from "./test-server";
 
 const name = `lh_test_activated_${randomBytes(4).toString("hex")}`;
 const url = testDatabaseUrl(name);
-
-async function admin(statement: string): Promise<void> {
-  const sql = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(statement);
-  } finally {
-    await sql.end();
-  }
-}
 
 /** A copy of the migrations folder holding only those before `tag`. */
 async function migrationsBefore(tag: string): Promise<string> {

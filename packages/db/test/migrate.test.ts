@@ -2,19 +2,10 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrations } from "../src";
-import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "./test-server";
+import { admin, testDatabaseUrl } from "./test-server";
 
 const name = `lh_test_migrate_${randomBytes(4).toString("hex")}`;
 const url = testDatabaseUrl(name);
-
-async function admin(statement: string): Promise<void> {
-  const sql = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(statement);
-  } finally {
-    await sql.end();
-  }
-}
 
 describe("runMigrations", () => {
   beforeAll(() => admin(`create database ${name}`));
@@ -30,13 +21,18 @@ describe("runMigrations", () => {
         await sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`;
       expect(applied[0]?.n).toBeGreaterThan(0);
       expect(tables.map((t) => t.table_name)).toEqual([
+        "audit_log",
         "auth_sessions",
         "caption_cues",
+        "job_runs",
         "likes",
         "material_captions",
         "material_content_vectors",
         "material_pages",
         "materials",
+        "queue_controls",
+        "resumable_upload_locks",
+        "resumable_uploads",
         "scheduled_jobs",
         "users",
       ]);

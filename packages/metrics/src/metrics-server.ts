@@ -1,11 +1,19 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Queue } from "bullmq";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { Registry } from "prom-client";
+import { mountQueueDashboard } from "./queue-dashboard";
 
 export interface HealthReport {
   healthy: boolean;
   /** Extra fields for people reading the answer. */
   [detail: string]: unknown;
+}
+
+export interface QueueDashboardOptions {
+  queues: readonly Queue[];
+  /** Whether the dashboard may change anything (retry, clean, pause…); read-only otherwise. */
+  writable: boolean;
 }
 
 export interface MetricsServerOptions {
@@ -15,6 +23,8 @@ export interface MetricsServerOptions {
   registry: Registry;
   /** When given, `GET /health` answers 200 or 503 with its report as JSON. */
   health?: () => HealthReport;
+  /** When given, the queue dashboard (bull-board) is served under `/queues`. */
+  queueDashboard?: QueueDashboardOptions;
   logger?: { error(obj: object, msg: string): void };
 }
 
@@ -23,52 +33,53 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+const OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
 /**
  * A small HTTP server for operators, apart from the public API port:
- * `GET /metrics` in the Prometheus text format and, optionally, `GET /health`.
+ * `GET /metrics` in the Prometheus text format and, optionally, `GET /health`
+ * and the queue dashboard.
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const server = createServer((request, response) => {
-    handle(options, request, response).catch((err: unknown) => {
-      options.logger?.error({ err }, "metrics request failed");
-      if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
-      response.end("internal error\n");
-    });
+  // Closing cuts keep-alive connections (Prometheus keeps one open), so shutdown never waits on them.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  app.setErrorHandler((err, _request, reply) => {
+    options.logger?.error({ err }, "operator request failed");
+    return plain(reply, 500, "internal error\n");
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
+  app.setNotFoundHandler((_request, reply) => plain(reply, 404, "not found\n"));
+
+  getOnly(app, "/metrics", async (reply) => {
+    const body = await options.registry.metrics();
+    return reply.code(200).type(options.registry.contentType).send(body);
   });
+  const { health } = options;
+  if (health) {
+    getOnly(app, "/health", async (reply) => {
+      const report = health();
+      return reply
+        .code(report.healthy ? 200 : 503)
+        .type("application/json")
+        .send(JSON.stringify({ status: report.healthy ? "healthy" : "unhealthy", ...report }));
+    });
+  }
+  if (options.queueDashboard) await mountQueueDashboard(app, options.queueDashboard);
+
+  await app.listen({ host: options.host, port: options.port });
   return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    port: (app.server.address() as AddressInfo).port,
+    close: () => app.close(),
   };
 }
 
-async function handle(options: MetricsServerOptions, request: IncomingMessage, response: ServerResponse) {
-  const path = (request.url ?? "/").split("?")[0];
-  if (request.method !== "GET" && request.method !== "HEAD") {
-    response.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" }).end("method not allowed\n");
-    return;
-  }
-  if (path === "/metrics") {
-    const body = await options.registry.metrics();
-    response.writeHead(200, { "content-type": options.registry.contentType }).end(body);
-    return;
-  }
-  if (path === "/health" && options.health) {
-    const report = options.health();
-    response
-      .writeHead(report.healthy ? 200 : 503, { "content-type": "application/json" })
-      .end(JSON.stringify({ status: report.healthy ? "healthy" : "unhealthy", ...report }));
-    return;
-  }
-  response.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+/** A path answering GET (and HEAD), and 405 with `Allow` to any other method. */
+function getOnly(app: FastifyInstance, url: string, handler: (reply: FastifyReply) => Promise<FastifyReply>): void {
+  app.get(url, (_request, reply) => handler(reply));
+  app.route({
+    method: [...OTHER_METHODS],
+    url,
+    handler: (_request, reply) => plain(reply.header("allow", "GET, HEAD"), 405, "method not allowed\n"),
+  });
 }
+
+const plain = (reply: FastifyReply, status: number, body: string) => reply.code(status).type("text/plain").send(body);

@@ -5,6 +5,13 @@ export {
   jobSettings,
   queueSettings,
 } from "./job-table";
+export {
+  applyQueueControl,
+  type DesiredQueueControl,
+  type QueueControlChange,
+  type QueueControlReading,
+  readQueueControl,
+} from "./queue-controls";
 export { JobQueues, type QueueOptions } from "./queues";
 export { createClientConnection, createWorkerConnection } from "./redis";
 export {
@@ -12,10 +19,11 @@ export {
   CLEANUP_SCHEDULER_ID,
   type DesiredSchedule,
   desiredSchedule,
-  findPausableSchedule,
+  findSchedule,
   nextRunTime,
   SCHEDULES,
   type ScheduleDefinition,
+  scheduleOfJob,
   scheduleQueue,
   schedulerChangedChannel,
   scheduleSeeds,

@@ -40,6 +40,15 @@ export function jobSettings(config: Config): JobTable {
     timeoutMs: config.cleanup.timeoutSeconds * 1000,
     priority: Priority.none,
   } as const;
+  // Batched deletes of old rows: a failure (database away) is worth one more try a minute later.
+  const pruning = {
+    attempts: 2,
+    backoff: { type: "fixed", delay: 60_000 },
+    timeoutMs: 10 * 60_000,
+    priority: Priority.none,
+    removeOnComplete: { age: 86400, count: 100 },
+    removeOnFail: { age: 7 * 86400 },
+  } as const;
   return {
     generate_thumbnail: {
       attempts: config.thumbnails.attempts,
@@ -86,6 +95,8 @@ export function jobSettings(config: Config): JobTable {
       removeOnComplete: { count: 100 },
       removeOnFail: { count: 100 },
     },
+    prune_expired_sessions: pruning,
+    prune_job_runs: pruning,
     // --- search (issue 13) ---
     extract_text: {
       attempts: config.search.extractionAttempts,

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import {
   type CleanupOutcome,
   type CleanupParams,
+  JobContracts,
   type JobData,
   type JobName,
   prepareMediaJobId,
@@ -12,6 +13,7 @@ import {
   thumbnailJobId,
 } from "./contracts";
 import { addOptions, type JobTable } from "./job-table";
+import type { ScheduleDefinition } from "./schedules";
 
 export interface QueueOptions {
   connection: Redis;
@@ -83,6 +85,28 @@ export class JobQueues {
       addOptions(this.options.settings.cleanup),
     );
     return (await job.waitUntilFinished(events, timeoutMs)) as CleanupOutcome;
+  }
+
+  /**
+   * Adds a run of a scheduled job now, unless one is waiting or running: the scheduled ones are checked
+   * first, then BullMQ's deduplication (one id per schedule, held until the run finishes) settles two
+   * requests racing. Returns the new run's job id, or the id of the run already under way.
+   */
+  async enqueueScheduledRun(
+    definition: ScheduleDefinition,
+    runId: string,
+  ): Promise<{ added: true; jobId: string } | { added: false; jobId: string }> {
+    const queue = this[JobContracts[definition.jobName].queue];
+    const underway = await queue.getJobs(["active", "waiting", "prioritized", "paused"], 0, 999);
+    const running = underway.find((job) => job?.name === definition.jobName);
+    if (running?.id) return { added: false, jobId: running.id };
+    const job = await queue.add(definition.jobName, definition.data, {
+      ...addOptions(this.options.settings[definition.jobName]),
+      jobId: runId,
+      deduplication: { id: `run-${definition.id}` },
+    });
+    const jobId = job.id ?? runId;
+    return jobId === runId ? { added: true, jobId } : { added: false, jobId };
   }
 
   private async events(): Promise<QueueEvents> {

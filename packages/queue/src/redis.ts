@@ -10,7 +10,9 @@ export function createWorkerConnection(url: string, options: RedisOptions = {}):
 
 /**
  * A connection for request paths (producers, caches): fails fast while Redis is
- * down instead of queueing commands, so callers can degrade gracefully.
+ * down instead of queueing commands, so callers can degrade gracefully. Callers
+ * also pass `commandTimeout` (`REDIS_COMMAND_TIMEOUT_MS`) so that a Redis that
+ * accepts commands but never answers fails them too.
  */
 export function createClientConnection(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, {

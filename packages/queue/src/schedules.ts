@@ -1,24 +1,19 @@
-import type { Config } from "@learning-hub/config";
+import { type Config, CRON_TIME_ZONE } from "@learning-hub/config";
 import type { Queue } from "bullmq";
 import { JobContracts, type JobData, type JobName } from "./contracts";
 import { addOptions, type JobSettings } from "./job-table";
 import type { JobQueues } from "./queues";
 
-/** A cron pattern (5 fields, or 6 with seconds, read in UTC) or a fixed interval in milliseconds. */
-export type ScheduleRepeat = { pattern: string } | { every: number };
-
 /** A repeatable job the system owns; its handler is the worker's handler for `jobName`. */
 export interface ScheduleDefinition<N extends JobName = JobName> {
   /** The BullMQ job scheduler id, the `scheduled_jobs` row id and the admin API's `job_id`. */
   id: string;
-  /** What the admin API shows as the job's `name`. */
+  /** What the admin API shows as the job's `name`; also the only job name this schedule creates. */
   displayName: string;
   jobName: N;
   data: JobData<N>;
-  /** When it runs while PostgreSQL holds no cron of its own for it (config decides the default). */
-  defaultRepeat(config: Config): ScheduleRepeat;
-  /** Admins see it in the scheduler status and may pause it; its state then lives in a `scheduled_jobs` row. */
-  pausable: boolean;
+  /** The cron (UTC) a fresh database seeds its row with; admins change it afterwards. */
+  defaultCron(config: Config): string;
 }
 
 /** Keeps the payload typed by the job name in a list of mixed definitions. */
@@ -32,15 +27,17 @@ const DEFAULT_CLEANUP_PARAMS: JobData<"cleanup_stale_records"> = {
   maxAgeMinutes: 30,
 };
 
-/** Every repeatable job, once: the API's pause/resume/status and the worker's reconciler know no others. */
+/**
+ * Every repeatable job, once: the admin API (status, edit, pause, resume, run now, history) and the
+ * worker's reconciler know no others. Each has a `scheduled_jobs` row holding its cron and paused flag.
+ */
 export const SCHEDULES: readonly ScheduleDefinition[] = [
   defineSchedule({
     id: CLEANUP_SCHEDULER_ID,
     displayName: "cleanup_stale_records",
     jobName: "cleanup_stale_records",
     data: DEFAULT_CLEANUP_PARAMS,
-    defaultRepeat: (config) => ({ pattern: config.cleanup.schedule }),
-    pausable: true,
+    defaultCron: (config) => config.cleanup.schedule,
   }),
   // Re-enqueues thumbnails stuck in `pending` (e.g. Redis was down at upload time).
   defineSchedule({
@@ -48,8 +45,21 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     displayName: "sweep_pending_thumbnails",
     jobName: "sweep_pending_thumbnails",
     data: {},
-    defaultRepeat: () => ({ every: 5 * 60_000 }),
-    pausable: false,
+    defaultCron: () => "*/5 * * * *",
+  }),
+  defineSchedule({
+    id: "prune_expired_sessions",
+    displayName: "prune_expired_sessions",
+    jobName: "prune_expired_sessions",
+    data: {},
+    defaultCron: () => "17 3 * * *",
+  }),
+  defineSchedule({
+    id: "prune_job_runs",
+    displayName: "prune_job_runs",
+    jobName: "prune_job_runs",
+    data: {},
+    defaultCron: () => "47 3 * * *",
   }),
   // Search (issue 13): indexes materials that predate search; each run goes on where the last stopped.
   defineSchedule({
@@ -57,16 +67,19 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     displayName: "backfill_text_index",
     jobName: "backfill_text_index",
     data: {},
-    defaultRepeat: (config) => ({ pattern: config.search.backfillSchedule }),
-    pausable: false,
+    defaultCron: (config) => config.search.backfillSchedule,
   }),
 ];
 
-/** The schedules admins may pause, by id; `undefined` for any other id. */
-export const findPausableSchedule = (id: string): ScheduleDefinition | undefined =>
-  SCHEDULES.find((definition) => definition.pausable && definition.id === id);
+/** The schedule with this id; `undefined` for any other id. */
+export const findSchedule = (id: string): ScheduleDefinition | undefined =>
+  SCHEDULES.find((definition) => definition.id === id);
 
-/** What PostgreSQL stores for a pausable schedule (a `scheduled_jobs` row). */
+/** The schedule whose jobs carry this name (each schedule creates jobs of one name of its own). */
+export const scheduleOfJob = (jobName: string): ScheduleDefinition | undefined =>
+  SCHEDULES.find((definition) => definition.jobName === jobName);
+
+/** What PostgreSQL stores for a schedule (a `scheduled_jobs` row). */
 export interface StoredSchedule {
   id: string;
   name: string;
@@ -76,39 +89,40 @@ export interface StoredSchedule {
 }
 
 /**
- * The rows of the pausable schedules, as a fresh database gets them. Inserted when absent and never
+ * The rows of the schedules, as a fresh database gets them. Inserted when absent and never
  * overwritten, so processes whose configs differ cannot flip a row back and forth; API and worker seed
  * through this one function.
  */
 export function scheduleSeeds(config: Config): Omit<StoredSchedule, "paused">[] {
-  return SCHEDULES.filter((definition) => definition.pausable).map((definition) => {
-    const repeat = definition.defaultRepeat(config);
-    if (!("pattern" in repeat)) throw new Error(`pausable schedule ${definition.id} needs a cron default`);
-    return { id: definition.id, name: definition.displayName, schedule: repeat.pattern };
-  });
+  return SCHEDULES.map((definition) => ({
+    id: definition.id,
+    name: definition.displayName,
+    schedule: definition.defaultCron(config),
+  }));
 }
 
 /** The state BullMQ should be in. */
 export interface DesiredSchedule {
-  repeat: ScheduleRepeat;
+  /** Cron pattern (5 fields, or 6 with seconds), read in UTC. */
+  pattern: string;
   paused: boolean;
 }
 
 /**
- * The desired state of one schedule from its PostgreSQL row (absent for schedules admins cannot pause,
- * or before the first seed) and config. The API and the worker's reconciler both apply this.
+ * The desired state of one schedule from its PostgreSQL row (absent only before the first seed, or
+ * deleted by hand) and config. The API and the worker's reconciler both apply this.
  */
 export function desiredSchedule(
   definition: ScheduleDefinition,
   stored: Pick<StoredSchedule, "schedule" | "paused"> | undefined,
   config: Config,
 ): DesiredSchedule {
-  if (!definition.pausable || !stored) return { repeat: definition.defaultRepeat(config), paused: false };
-  return { repeat: { pattern: stored.schedule }, paused: stored.paused };
+  if (!stored) return { pattern: definition.defaultCron(config), paused: false };
+  return { pattern: stored.schedule, paused: stored.paused };
 }
 
 /** Cron patterns are read in UTC, like every time the API shows, whatever the machine's zone. */
-export const SCHEDULE_TIME_ZONE = "UTC";
+export const SCHEDULE_TIME_ZONE = CRON_TIME_ZONE;
 
 export type ScheduleChange = "created" | "updated" | "unchanged" | "removed" | "absent";
 
@@ -138,20 +152,16 @@ export async function applySchedule(
     await queue.removeJobScheduler(definition.id);
     return "removed";
   }
-  const { repeat } = desired;
-  const repeatMatches =
-    "pattern" in repeat
-      ? current?.pattern === repeat.pattern && current.tz === SCHEDULE_TIME_ZONE
-      : current?.pattern == null && Number(current?.every) === repeat.every;
   const matches =
-    repeatMatches &&
+    current?.pattern === desired.pattern &&
+    current.tz === SCHEDULE_TIME_ZONE &&
     current?.name === definition.jobName &&
     typeof current.next === "number" &&
     JSON.stringify(current.template?.data) === JSON.stringify(definition.data);
   if (matches) return "unchanged";
   await queue.upsertJobScheduler(
     definition.id,
-    "pattern" in repeat ? { pattern: repeat.pattern, tz: SCHEDULE_TIME_ZONE } : { every: repeat.every },
+    { pattern: desired.pattern, tz: SCHEDULE_TIME_ZONE },
     { name: definition.jobName, data: definition.data, opts: addOptions(settings) },
   );
   return current ? "updated" : "created";

@@ -1,4 +1,5 @@
 export { ByteCounter, type ByteCounterOptions } from "./byte-counter";
+export { DEFAULT_STORAGE_TIMEOUT_MS, type StorageOptions } from "./client";
 export { STORAGE_NOT_FOUND, STORAGE_SERVER_ERROR, StorageError } from "./errors";
 export {
   CAPTIONS_PREFIX,
@@ -14,6 +15,8 @@ export {
   placeholderKey,
   STORYBOARDS_PREFIX,
   storyboardFolder,
+  RESUMABLE_PREFIX,
+  resumableTailKey,
   THUMBNAILS_PREFIX,
   thumbnailKey,
 } from "./layout";
@@ -33,3 +36,6 @@ export {
   type ObjectStorage,
   type RemoveManyResult,
 } from "./object-storage";
+export { PartBuffer } from "./part-buffer";
+export type { UploadedPart } from "./resumable-multipart";
+export { STORAGE_TIMEOUT_CODE } from "./timed-transport";

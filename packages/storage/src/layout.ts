@@ -7,6 +7,14 @@ export const THUMBNAILS_PREFIX = "thumbnails/";
 /** One placeholder image per material type; never deleted by a material's delete or by cleanup. */
 export const PLACEHOLDERS_PREFIX = "placeholders/";
 
+/**
+ * Resumable uploads keep here the bytes of a PATCH that did not fill an S3 part (parts but the last are at least
+ * 5 MiB): the next PATCH reads them back in front of its own bytes. Removed when the upload ends either way.
+ */
+export const RESUMABLE_PREFIX = "resumable/";
+
+export const resumableTailKey = (uploadId: string): string => `${RESUMABLE_PREFIX}${uploadId}.part`;
+
 export type PlaceholderType = "video" | "pdf";
 
 export const thumbnailKey = (userId: number, materialId: number): string =>

@@ -1,11 +1,13 @@
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import type { Config } from "@learning-hub/config";
 import type { Client } from "minio";
-import { createMinioClient } from "./client";
+import { createMinioClient, type StorageOptions } from "./client";
+import { browserReadCors } from "./cors";
 import { errorCode, isNotFoundCode, StorageError, toStorageError } from "./errors";
 import { type StorageLogger, silentLogger } from "./logger";
 import { type PutStreamOptions, type PutStreamResult, uploadStream } from "./multipart-upload";
 import { publicReadPolicy } from "./policy";
+import { completeMultipart, discardMultipart, putPart, startMultipart, type UploadedPart } from "./resumable-multipart";
 
 export interface ObjectStat {
   size: number;
@@ -26,10 +28,22 @@ export interface RemoveManyResult {
 
 export interface ObjectStorage {
   readonly bucket: string;
-  /** Creates the bucket if missing and makes it anonymously readable (where the server supports policies). */
+  /**
+   * Creates the bucket if missing, makes it anonymously readable (where the server supports policies) and,
+   * with `corsOrigins`, readable by web apps on those origins (where the server supports bucket CORS).
+   */
   ensureBucket(): Promise<void>;
   putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult>;
   putBuffer(key: string, data: Buffer, contentType: string): Promise<void>;
+  /**
+   * Multipart calls for uploads whose parts arrive over time (resumable uploads); the caller keeps the upload id
+   * and the acknowledged parts. Parts but the last must be at least 5 MiB.
+   */
+  startMultipart(key: string, contentType: string): Promise<string>;
+  putPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<UploadedPart>;
+  completeMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
+  /** Frees the parts of an upload that will never complete, also on servers without AbortMultipartUpload. */
+  discardMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
   getStream(key: string): Promise<Readable>;
   getBuffer(key: string): Promise<Buffer>;
   /** `null` when the object does not exist. */
@@ -49,7 +63,7 @@ const PING_TIMEOUT_MS = 5_000;
 /** S3's DeleteObjects limit; minio batches too, but we need per-batch errors. */
 const DELETE_BATCH = 1000;
 
-export function createStorage(options: Config["storage"], logger: StorageLogger = silentLogger): ObjectStorage {
+export function createStorage(options: StorageOptions, logger: StorageLogger = silentLogger): ObjectStorage {
   return new MinioObjectStorage(createMinioClient(options), options, logger);
 }
 
@@ -58,9 +72,11 @@ export class MinioObjectStorage implements ObjectStorage {
   readonly #client: Client;
   readonly #region: string;
   readonly #logger: StorageLogger;
+  readonly #corsOrigins: StorageOptions["corsOrigins"];
 
-  constructor(client: Client, options: Config["storage"], logger: StorageLogger = silentLogger) {
+  constructor(client: Client, options: StorageOptions, logger: StorageLogger = silentLogger) {
     this.#client = client;
+    this.#corsOrigins = options.corsOrigins;
     this.bucket = options.bucket;
     this.#region = options.region;
     this.#logger = logger;
@@ -75,6 +91,30 @@ export class MinioObjectStorage implements ObjectStorage {
       this.#logger.warn(
         { bucket: this.bucket },
         "Storage server does not implement bucket policies; objects are public only if the server allows anonymous reads",
+      );
+    }
+    if (this.#corsOrigins !== undefined) await this.#allowBrowserReads(this.#corsOrigins);
+  }
+
+  /** PutBucketCors, which minio's client lacks; MinIO itself answers NotImplemented (it has a global setting). */
+  async #allowBrowserReads(origins: NonNullable<StorageOptions["corsOrigins"]>): Promise<void> {
+    const body = browserReadCors(origins);
+    try {
+      await this.#client.makeRequestAsyncOmit(
+        {
+          method: "PUT",
+          bucketName: this.bucket,
+          query: "cors",
+          headers: { "Content-MD5": createHash("md5").update(body).digest("base64") },
+        },
+        body,
+        [200],
+      );
+    } catch (error) {
+      if (errorCode(error) !== "NotImplemented") throw toStorageError(error, `Setting CORS of bucket ${this.bucket}`);
+      this.#logger.warn(
+        { bucket: this.bucket },
+        "Storage server does not implement bucket CORS; configure its own (MinIO: MINIO_API_CORS_ALLOW_ORIGIN)",
       );
     }
   }
@@ -94,13 +134,33 @@ export class MinioObjectStorage implements ObjectStorage {
   }
 
   putStream(key: string, source: Readable, options: PutStreamOptions): Promise<PutStreamResult> {
-    return uploadStream({ client: this.#client, bucket: this.bucket, key, logger: this.#logger }, source, options);
+    return uploadStream(this.#target(key), source, options);
   }
 
   async putBuffer(key: string, data: Buffer, contentType: string): Promise<void> {
     // minio's putObject turns buffers over 64 MiB into its own multipart upload, which starts
     // with ListMultipartUploads (unsupported by s3rver); ours does a single PUT below one part.
     await this.putStream(key, Readable.from([data]), { contentType });
+  }
+
+  startMultipart(key: string, contentType: string): Promise<string> {
+    return startMultipart(this.#target(key), contentType);
+  }
+
+  putPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<UploadedPart> {
+    return putPart(this.#target(key), uploadId, partNumber, body);
+  }
+
+  completeMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+    return completeMultipart(this.#target(key), uploadId, parts);
+  }
+
+  discardMultipart(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+    return discardMultipart(this.#target(key), uploadId, parts);
+  }
+
+  #target(key: string) {
+    return { client: this.#client, bucket: this.bucket, key, logger: this.#logger };
   }
 
   getStream(key: string): Promise<Readable> {

@@ -44,3 +44,53 @@ describe("createStorage", () => {
     expect(() => createStorage(storageOptions("127.0.0.1:9000"))).toThrow(StorageError);
   });
 });
+
+describe("ensureBucket with corsOrigins", () => {
+  const app = "http://app.example.test";
+
+  async function storedPdf(corsOrigins?: readonly string[] | "*") {
+    const logger = recordingLogger();
+    const options = { ...storageOptions(), corsOrigins };
+    const storage = createStorage(options, logger);
+    await storage.ensureBucket();
+    await storage.putBuffer("docs/handout.pdf", Buffer.from("%PDF-1.4\n0123456789"), "application/pdf");
+    return { url: `${options.publicUrl}/docs/handout.pdf`, logger };
+  }
+
+  const preflight = (url: string, origin: string) =>
+    fetch(url, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "range" },
+    });
+
+  it("lets a web app on a listed origin read a byte range, with the headers it needs exposed", async () => {
+    const { url, logger } = await storedPdf([app]);
+    expect(logger.warnings.map((warning) => warning.msg)).not.toContainEqual(expect.stringMatching(/CORS/));
+
+    const allowed = await preflight(url, app);
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get("access-control-allow-methods")).toContain("GET");
+    expect(allowed.headers.get("access-control-allow-headers")).toBe("range");
+
+    const range = await fetch(url, { headers: { origin: app, range: "bytes=0-4" } });
+    expect(range.status).toBe(206);
+    expect(await range.text()).toBe("%PDF-");
+    expect(range.headers.get("access-control-allow-origin")).toBe(app);
+    expect(range.headers.get("access-control-expose-headers")).toContain("Content-Range");
+    expect(range.headers.get("access-control-max-age")).toBe("3600");
+
+    const other = await fetch(url, { headers: { origin: "http://elsewhere.test" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("with * lets any origin read", async () => {
+    const { url } = await storedPdf("*");
+    const response = await fetch(url, { headers: { origin: "http://anywhere.test" } });
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("without corsOrigins leaves the bucket without CORS: browsers may not read it", async () => {
+    const { url } = await storedPdf();
+    expect((await preflight(url, app)).status).toBe(403);
+  });
+});

@@ -2,9 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import type { Config } from "@learning-hub/config";
 import { inject } from "vitest";
-import { createStorage, type ObjectStorage, type StorageLogger } from "../src/index";
+import { createStorage, type ObjectStorage, type StorageLogger, type StorageOptions } from "../src/index";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,7 +13,7 @@ declare module "vitest" {
 
 export const MiB = 1024 * 1024;
 
-export function storageOptions(endpoint: string = inject("s3Endpoint"), bucket = uniqueBucket()): Config["storage"] {
+export function storageOptions(endpoint: string = inject("s3Endpoint"), bucket = uniqueBucket()): StorageOptions {
   return {
     endpoint,
     region: "us-east-1",

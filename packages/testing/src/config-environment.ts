@@ -7,14 +7,20 @@ export function configEnvironment(config: Config): Record<string, string> {
     LOG_LEVEL: "info",
     DATABASE_URL: config.database.url,
     DATABASE_POOL_MAX: String(config.database.poolMax),
+    DATABASE_STATEMENT_TIMEOUT_MS: String(config.database.statementTimeoutMs),
     REDIS_URL: config.redis.url,
     REDIS_PREFIX: config.redis.prefix,
+    REDIS_COMMAND_TIMEOUT_MS: String(config.redis.commandTimeoutMs),
     S3_ENDPOINT: config.storage.endpoint,
     S3_REGION: config.storage.region,
     S3_ACCESS_KEY: config.storage.accessKey,
     S3_SECRET_KEY: config.storage.secretKey,
     S3_BUCKET: config.storage.bucket,
     STORAGE_PUBLIC_URL: config.storage.publicUrl,
+    STORAGE_TIMEOUT_MS: String(config.storage.timeoutMs),
+    TRUST_PROXY: trustProxyValue(config.http.trustProxy),
+    DOCS_ENABLED: String(config.http.docsEnabled),
+    HANDLER_TIMEOUT_MS: String(config.http.handlerTimeoutMs),
     JWT_SECRET: config.auth.jwtSecret,
     API_METRICS_PORT: String(config.metrics.apiPort),
     WORKER_METRICS_PORT: String(config.metrics.workerPort),
@@ -24,6 +30,13 @@ export function configEnvironment(config: Config): Record<string, string> {
     THUMBNAIL_TIMEOUT_SECONDS: String(config.thumbnails.timeoutSeconds),
     THUMBNAIL_LOCK_DURATION_MS: String(config.thumbnails.lockDurationMs),
     THUMBNAIL_STALLED_INTERVAL_MS: String(config.thumbnails.stalledIntervalMs),
+    RESUMABLE_MAX_UNFINISHED_PER_USER: String(config.resumableUploads.maxUnfinishedPerUser),
+    RESUMABLE_EXPIRATION_HOURS: String(config.resumableUploads.expirationMs / 3_600_000),
     ...(config.thumbnails.cjkFontPath === undefined ? {} : { CJK_FONT_PATH: config.thumbnails.cjkFontPath }),
   };
+}
+
+function trustProxyValue(trustProxy: Config["http"]["trustProxy"]): string {
+  if (trustProxy === false) return "";
+  return Array.isArray(trustProxy) ? trustProxy.join(",") : String(trustProxy);
 }

@@ -42,7 +42,11 @@ export async function createTestEnvironment(overrides: Record<string, string> = 
     WORKER_METRICS_PORT: "0",
     ...overrides,
   });
-  const database = createDatabase({ url: config.database.url, poolMax: config.database.poolMax });
+  const database = createDatabase({
+    url: config.database.url,
+    poolMax: config.database.poolMax,
+    statementTimeoutMs: config.database.statementTimeoutMs,
+  });
   const storage = createStorage(config.storage);
   await storage.ensureBucket();
   return {

@@ -1,8 +1,57 @@
+import { deflateSync } from "node:zlib";
+
 /**
- * A small PDF writer for test media: pages of text lines, with Latin text in Helvetica and CJK text in
- * STSong-Light, a CJK font that is *not embedded* (UniGB-UCS2-H encoding, Adobe-GB1 glyphs): readers must
- * use their own CMaps to get Unicode text out of it, as with PDFs made by older Chinese office suites.
- * A page given as `null` has no text at all (like a scanned page): only a filled rectangle.
+ * A small PDF writer for test media, written by hand because PDF libraries embed every font they use and
+ * the tests need PDFs whose CJK font, STSong-Light, is named but *not embedded* (UniGB-UCS2-H encoding,
+ * Adobe-GB1 glyphs): readers must use their own CMaps and fonts, as with PDFs made by older Chinese
+ * office suites. `writePdfObjects` serialises objects given in PDF syntax; `writePdf` builds pages of
+ * text lines on it.
+ */
+
+/** A PDF object: a dictionary or array in PDF syntax, or a stream with its (uncompressed) content. */
+export type PdfObject = string | { dictionary: string; stream: string | Buffer };
+
+/** Serialises numbered objects (object 1 is the first of `objects`) into a PDF with a correct cross-reference table. */
+export function writePdfObjects(objects: readonly PdfObject[], trailer: { root: number; info?: number }): Buffer {
+  const parts: Buffer[] = [Buffer.from("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "latin1")];
+  let length = parts[0]?.length ?? 0;
+  const offsets: number[] = [];
+  const push = (part: Buffer) => {
+    parts.push(part);
+    length += part.length;
+  };
+  objects.forEach((object, index) => {
+    offsets.push(length);
+    push(Buffer.from(`${index + 1} 0 obj\n`, "latin1"));
+    if (typeof object === "string") {
+      push(Buffer.from(`${object}\nendobj\n`, "latin1"));
+    } else {
+      const data = deflateSync(
+        typeof object.stream === "string" ? Buffer.from(object.stream, "latin1") : object.stream,
+      );
+      const dictionary = object.dictionary.replace(/>>\s*$/, `/Length ${data.length} /Filter /FlateDecode >>`);
+      push(Buffer.from(`${dictionary}\nstream\n`, "latin1"));
+      push(data);
+      push(Buffer.from("\nendstream\nendobj\n", "latin1"));
+    }
+  });
+  const xref = length;
+  let table = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) table += `${String(offset).padStart(10, "0")} 00000 n \n`;
+  const info = trailer.info === undefined ? "" : ` /Info ${trailer.info} 0 R`;
+  table += `trailer\n<< /Size ${objects.length + 1} /Root ${trailer.root} 0 R${info} >>\nstartxref\n${xref}\n%%EOF\n`;
+  push(Buffer.from(table, "latin1"));
+  return Buffer.concat(parts);
+}
+
+/** Text as a PDF hex string of UTF-16BE code units: what a UCS2 CMap (e.g. UniGB-UCS2-H) reads. */
+export function utf16Hex(text: string): string {
+  return `<${Buffer.from(text, "utf16le").swap16().toString("hex").toUpperCase()}>`;
+}
+
+/**
+ * One page of `writePdf`: lines of text, Latin in Helvetica and CJK in STSong-Light (not embedded).
+ * `null` is a page with no text at all (like a scanned page): only a filled rectangle.
  */
 export type PdfPage = readonly string[] | null;
 
@@ -16,13 +65,11 @@ function latinString(text: string): string {
   return `(${latin.replace(/[\\()]/g, (character) => `\\${character}`)})`;
 }
 
+/** CJK text for a UCS2 CMap, which has no surrogate pairs: characters outside the BMP become '?'. */
 function cjkString(text: string): string {
-  let hex = "";
-  for (const character of text) {
-    const code = character.codePointAt(0) ?? 0x3f;
-    hex += (code > 0xffff ? 0x3f : code).toString(16).padStart(4, "0");
-  }
-  return `<${hex}>`;
+  return utf16Hex(
+    Array.from(text, (character) => ((character.codePointAt(0) ?? 0) > 0xffff ? "?" : character)).join(""),
+  );
 }
 
 function pageContent(lines: PdfPage): string {
@@ -44,11 +91,11 @@ function pageContent(lines: PdfPage): string {
   return operations.join("\n");
 }
 
-/** An A4 PDF with one page per entry of `pages`, with a correct cross-reference table. */
+/** An A4 PDF with one page per entry of `pages`. */
 export function writePdf(pages: readonly PdfPage[]): Buffer {
-  const objects: string[] = [];
+  const objects: PdfObject[] = [];
   /** Its object number: numbers start at 1. */
-  const add = (object: string) => objects.push(object);
+  const add = (object: PdfObject) => objects.push(object);
   const catalog = add("");
   const pageTree = add("");
   const helvetica = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
@@ -63,30 +110,15 @@ export function writePdf(pages: readonly PdfPage[]): Buffer {
   const song = add(
     `<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [${cidFont} 0 R] >>`,
   );
-  const kids: number[] = [];
-  for (const page of pages) {
-    const content = Buffer.from(pageContent(page), "latin1");
-    const stream = add(`<< /Length ${content.length} >>\nstream\n${content.toString("latin1")}\nendstream`);
-    kids.push(
-      add(
-        `<< /Type /Page /Parent ${pageTree} 0 R /MediaBox [0 0 595 842] /Contents ${stream} 0 R ` +
-          `/Resources << /Font << /F1 ${helvetica} 0 R /F2 ${song} 0 R >> >> >>`,
-      ),
+  const kids = pages.map((page) => {
+    const stream = add({ dictionary: "<< >>", stream: pageContent(page) });
+    return add(
+      `<< /Type /Page /Parent ${pageTree} 0 R /MediaBox [0 0 595 842] /Contents ${stream} 0 R ` +
+        `/Resources << /Font << /F1 ${helvetica} 0 R /F2 ${song} 0 R >> >> >>`,
     );
-  }
+  });
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pageTree} 0 R >>`;
   objects[pageTree - 1] =
     `<< /Type /Pages /Kids [${kids.map((kid) => `${kid} 0 R`).join(" ")}] /Count ${kids.length} >>`;
-
-  let body = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
-  const offsets: number[] = [];
-  objects.forEach((object, index) => {
-    offsets.push(Buffer.byteLength(body, "latin1"));
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(body, "latin1");
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) body += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, "latin1");
+  return writePdfObjects(objects, { root: catalog });
 }

@@ -6,15 +6,25 @@ export interface TcpProxyOptions {
   transformResponse?: () => Transform;
 }
 
+interface ProxiedConnection {
+  client: Socket;
+  upstream: Socket;
+  /** The transform between the service's answers and the client, when the proxy has one. */
+  response?: Transform;
+}
+
 /**
  * A TCP forwarder in front of a real service, so a test can make the service
- * unreachable (`pause`) and reachable again (`resume`) without stopping it, or
- * slow down its answers. Counts connections so a test can tell when a client has
- * started talking to it.
+ * unreachable (`pause`) and reachable again (`resume`) without stopping it,
+ * freeze it (`freeze`: connections stay open but nothing moves either way, like
+ * a SIGSTOPped server) or slow down its answers. Counts connections so a test
+ * can tell when a client has started talking to it.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly proxied = new Set<ProxiedConnection>();
+  private frozen = false;
   port = 0;
   connections = 0;
 
@@ -33,18 +43,21 @@ export class TcpProxy {
     const server = createServer((client) => {
       this.connections++;
       const upstream = connect(this.targetPort, this.targetHost);
+      const connection: ProxiedConnection = { client, upstream, response: this.options.transformResponse?.() };
+      this.proxied.add(connection);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
-        socket.on("close", () => this.sockets.delete(socket));
+        socket.on("close", () => {
+          this.sockets.delete(socket);
+          this.proxied.delete(connection);
+        });
         socket.on("error", () => {
           client.destroy();
           upstream.destroy();
         });
       }
-      client.pipe(upstream);
-      const response = this.options.transformResponse;
-      if (response) upstream.pipe(response()).pipe(client);
-      else upstream.pipe(client);
+      connection.response?.pipe(client);
+      if (!this.frozen) forward(connection);
     });
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     this.server = server;
@@ -61,6 +74,23 @@ export class TcpProxy {
 
   async resume(): Promise<void> {
     await this.start(this.port);
+  }
+
+  /** Stops moving bytes on every connection, open or new, without closing any: the service looks hung. */
+  freeze(): void {
+    this.frozen = true;
+    for (const { client, upstream } of this.proxied) {
+      client.unpipe();
+      upstream.unpipe();
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  /** Moves bytes again; what was sent meanwhile is delivered. */
+  thaw(): void {
+    this.frozen = false;
+    for (const connection of this.proxied) forward(connection);
   }
 
   async stop(): Promise<void> {
@@ -81,6 +111,11 @@ export class TcpProxy {
     const port = Number(parsed.port || DEFAULT_PORTS[parsed.protocol] || 80);
     return new TcpProxy(parsed.hostname, port, options);
   }
+}
+
+function forward({ client, upstream, response }: ProxiedConnection): void {
+  client.pipe(upstream);
+  upstream.pipe(response ?? client);
 }
 
 const DEFAULT_PORTS: Record<string, number> = {

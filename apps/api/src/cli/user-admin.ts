@@ -6,6 +6,7 @@
  */
 import { loadConfig } from "@learning-hub/config";
 import { createDatabase } from "@learning-hub/db";
+import { AuditLogRepository } from "@learning-hub/db/repositories/audit-log";
 import { UsersRepository } from "@learning-hub/db/repositories/users";
 
 const USAGE =
@@ -29,11 +30,22 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const database = createDatabase({ url: config.database.url, poolMax: 1 });
   try {
-    const user = await new UsersRepository(database.db).setAdmin(parsed.email, !parsed.revoke);
-    if (!user) {
+    const change = await new UsersRepository(database.db).setAdmin(parsed.email, !parsed.revoke);
+    if (!change) {
       process.stderr.write(`No user with email ${parsed.email}; register first (POST /api/v1/auth/register).\n`);
       return 1;
     }
+    const { user } = change;
+    await new AuditLogRepository(database.db).record({
+      actorId: null,
+      actorSource: "cli",
+      action: parsed.revoke ? "user.revoke_admin" : "user.grant_admin",
+      targetType: "user",
+      targetId: String(user.id),
+      before: { is_admin: change.wasAdmin },
+      after: { is_admin: user.isAdmin },
+      requestId: null,
+    });
     process.stdout.write(
       parsed.revoke
         ? `${user.email} (id ${user.id}) is no longer an admin.\n`

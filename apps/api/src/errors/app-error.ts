@@ -4,28 +4,45 @@
  * plugins throw these; `toEnvelope` turns them into the contract's envelope.
  */
 
-/** Error codes of the API (the table in docs/api.md), METHOD_NOT_ALLOWED for 405 included. */
-export type ErrorCode =
-  | "EMAIL_ALREADY_EXISTS"
-  | "INVALID_TYPE"
-  | "VALIDATION_ERROR"
-  | "ALREADY_DELETED"
-  | "INVALID_STATUS"
-  | "UNAUTHORIZED"
-  | "INVALID_TOKEN"
-  | "USER_NOT_FOUND"
-  | "FORBIDDEN"
-  | "INACTIVE_USER"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "JOB_NOT_FOUND"
-  | "FILE_TOO_LARGE"
-  | "UNSUPPORTED_FILE_TYPE"
-  | "RATE_LIMIT_EXCEEDED"
-  | "INTERNAL_ERROR"
-  | "UPLOAD_FAILED"
-  | "CLEANUP_FAILED"
-  | "DATABASE_ERROR";
+/**
+ * Error codes of the API (the table in docs/api.md), plus METHOD_NOT_ALLOWED
+ * for 405, JOB_ALREADY_RUNNING for 409, and SERVICE_UNAVAILABLE for 503 when a dependency other than
+ * PostgreSQL (Redis) is down or hangs, each with the statuses it is answered with. The OpenAPI document's
+ * per-response code enums are checked against this table.
+ */
+export const ERROR_STATUSES = {
+  EMAIL_ALREADY_EXISTS: [400],
+  INVALID_TYPE: [400],
+  // 400 for a field that breaks a rule, 422 for a body that does not parse, other 4xx for protocol errors.
+  // 412 and other 4xx also for the tus protocol's own refusals.
+  VALIDATION_ERROR: [400, 408, 412, 414, 417, 422, 431],
+  ALREADY_DELETED: [400],
+  INVALID_STATUS: [400],
+  UNAUTHORIZED: [401],
+  INVALID_TOKEN: [401],
+  USER_NOT_FOUND: [401],
+  FORBIDDEN: [403],
+  INACTIVE_USER: [403],
+  NOT_FOUND: [404],
+  METHOD_NOT_ALLOWED: [405],
+  JOB_NOT_FOUND: [404],
+  JOB_ALREADY_RUNNING: [409],
+  FILE_TOO_LARGE: [413],
+  UNSUPPORTED_FILE_TYPE: [415],
+  RATE_LIMIT_EXCEEDED: [429],
+  // 503 when a readiness check other than the database's fails.
+  INTERNAL_ERROR: [500, 503],
+  UPLOAD_FAILED: [500],
+  CLEANUP_FAILED: [500],
+  DATABASE_ERROR: [503],
+  SERVICE_UNAVAILABLE: [503],
+  // Resumable (tus) uploads.
+  TOO_MANY_UPLOADS: [429],
+  UPLOAD_OFFSET_CONFLICT: [409],
+  UPLOAD_EXPIRED: [410],
+} as const satisfies Record<string, readonly number[]>;
+
+export type ErrorCode = keyof typeof ERROR_STATUSES;
 
 /** An error meant for the client: status, code and message go into the envelope as they are. */
 export class AppError extends Error {
@@ -50,6 +67,13 @@ export interface FieldProblem {
 // 400: a parameter or field that parses but breaks a rule.
 export const validationError = (fields: FieldProblem[], message = "Request validation failed") =>
   new AppError(400, "VALIDATION_ERROR", message, { fields });
+export const commonPassword = (refused: number) =>
+  validationError([
+    { field: "password", reason: `is one of the ${refused} most common passwords; choose one that is harder to guess` },
+  ]);
+/** A cron the parser refuses (or that runs more often than once a minute), with the parser's reason. */
+export const invalidCron = (reason: string) =>
+  validationError([{ field: "cron", reason }], `Invalid cron schedule: ${reason}`);
 export const invalidMaterialType = () =>
   new AppError(400, "INVALID_TYPE", "material_type must be video or pdf", {
     fields: [{ field: "material_type", reason: "must be one of: video, pdf" }],
@@ -74,6 +98,10 @@ export const materialNotFound = () => notFound("Material not found");
 export const queuedJobNotFound = (queue: string, jobId: string) => notFound(`Job ${jobId} not found in queue ${queue}`);
 export const scheduledJobNotFound = (jobId: string) =>
   new AppError(404, "JOB_NOT_FOUND", `Scheduled job ${jobId} not found`);
+// 409: the request conflicts with work under way.
+export const jobAlreadyRunning = (jobId: string, runId: string) =>
+  new AppError(409, "JOB_ALREADY_RUNNING", `Scheduled job ${jobId} is already running`, { run_id: runId });
+
 export const routeNotFound = (method: string, path: string) => notFound(`Route ${method} ${path} not found`);
 export const methodNotAllowed = (method: string, path: string, allowed: string[]) =>
   new AppError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}`, { allowed });
@@ -105,6 +133,30 @@ export const notMultipart = () => new AppError(422, "VALIDATION_ERROR", "Request
 /** Another 4xx raised by Fastify or a plugin, as a validation failure with the plugin's message. */
 export const clientError = (status: number, message: string) => new AppError(status, "VALIDATION_ERROR", message);
 
+// Resumable (tus) uploads.
+export const resumableUploadNotFound = () => notFound("Upload not found");
+export const tooManyUnfinishedUploads = (max: number) =>
+  new AppError(429, "TOO_MANY_UPLOADS", `At most ${max} resumable uploads may be unfinished at once`, {
+    max_unfinished: max,
+  });
+export const deferredLengthRefused = () =>
+  validationError([{ field: "Upload-Defer-Length", reason: "is not supported: send Upload-Length" }]);
+/** The tus server's own refusals (wrong offset, missing headers, expired...), status kept as the protocol wants it. */
+export const tusProtocolError = (status: number, message: string): AppError => {
+  if (status >= 500) return new AppError(500, "UPLOAD_FAILED", "Upload failed");
+  const code: ErrorCode =
+    status === 404
+      ? "NOT_FOUND"
+      : status === 409
+        ? "UPLOAD_OFFSET_CONFLICT"
+        : status === 410
+          ? "UPLOAD_EXPIRED"
+          : status === 413
+            ? "FILE_TOO_LARGE"
+            : "VALIDATION_ERROR";
+  return new AppError(status, code, message);
+};
+
 // 429.
 export const rateLimitExceeded = (after: string, retryAfterSeconds: number) =>
   new AppError(429, "RATE_LIMIT_EXCEEDED", `Too many requests, retry in ${after}`, {
@@ -112,6 +164,22 @@ export const rateLimitExceeded = (after: string, retryAfterSeconds: number) =>
   });
 /** A 429 raised without the rate-limit plugin's context. */
 export const tooManyRequests = () => new AppError(429, "RATE_LIMIT_EXCEEDED", "Too many requests, slow down");
+
+// Refused before any route runs (router, HTTP parser, Expect, CORS preflight); none echoes the URL.
+export const invalidUrl = () => new AppError(400, "VALIDATION_ERROR", "The request path is not a valid URL");
+export const pathParameterTooLong = () =>
+  new AppError(414, "VALIDATION_ERROR", "A path parameter of the request is too long");
+export const urlTooLong = () => new AppError(414, "VALIDATION_ERROR", "Request URL is too long");
+export const headersTooLarge = () => new AppError(431, "VALIDATION_ERROR", "Request headers are too large");
+export const requestTooSlow = () => new AppError(408, "VALIDATION_ERROR", "The request took too long to arrive");
+export const malformedRequest = () => new AppError(400, "VALIDATION_ERROR", "Malformed HTTP request");
+export const unsupportedExpectation = () =>
+  new AppError(417, "VALIDATION_ERROR", "Only `Expect: 100-continue` is supported");
+export const notAPreflight = (missingHeaders: string[]) =>
+  validationError(
+    missingHeaders.map((header) => ({ field: header, reason: "header is required in a CORS preflight" })),
+    "OPTIONS is only answered as a CORS preflight",
+  );
 
 // 500 / 503.
 export const internalError = (cause?: unknown) =>
@@ -125,6 +193,18 @@ export const notReady = (checks: Record<string, string>, down: readonly string[]
   down.includes("database")
     ? new AppError(503, "DATABASE_ERROR", "Not ready: the database is unavailable", { checks }, { cause })
     : new AppError(503, "INTERNAL_ERROR", `Not ready: ${down.join(" and ")} unavailable`, { checks }, { cause });
+/** A dependency other than PostgreSQL is down or did not answer in time; `details.dependency` names it. */
+export const dependencyUnavailable = (dependency: "redis", cause?: unknown) =>
+  new AppError(
+    503,
+    "SERVICE_UNAVAILABLE",
+    `Service unavailable: ${dependency} does not answer`,
+    { dependency },
+    { cause },
+  );
+/** The request was not answered within `HANDLER_TIMEOUT_MS`: something it waits for hangs. */
+export const handlerTimedOut = (cause?: unknown) =>
+  new AppError(503, "SERVICE_UNAVAILABLE", "The request was not answered in time; try again later", {}, { cause });
 
 // Search and captions (issue 13).
 export const invalidSearchQuery = (field: string, maxLength: number) =>

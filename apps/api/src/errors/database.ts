@@ -8,6 +8,7 @@ const UNAVAILABLE_CODES = new Set([
   "CONNECTION_CLOSED",
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
+  "57014", // query_canceled: the statement timeout ended it
   "57P01", // admin_shutdown
   "57P03", // cannot_connect_now
   "08006", // connection_failure

@@ -6,6 +6,7 @@ import {
   clientError,
   databaseUnavailable,
   type FieldProblem,
+  handlerTimedOut,
   internalError,
   methodNotAllowed,
   routeNotFound,
@@ -14,6 +15,7 @@ import {
 } from "../errors/app-error";
 import { isDatabaseUnavailable } from "../errors/database";
 import { requestBodyError } from "../errors/request-body";
+import { textPatternReason } from "../schemas/text";
 
 interface Envelope {
   error: { code: string; message: string; details: Record<string, unknown> };
@@ -37,7 +39,8 @@ function fieldProblems(error: FastifyError): FieldProblem[] {
     const missing = item.keyword === "required" ? String(item.params?.missingProperty ?? "") : "";
     const extra = item.keyword === "additionalProperties" ? String(item.params?.additionalProperty ?? "") : "";
     const field = [path, missing || extra].filter(Boolean).join(".") || context;
-    return { field, reason: item.message ?? "is invalid" };
+    const patternReason = item.keyword === "pattern" ? textPatternReason(item.params?.pattern) : undefined;
+    return { field, reason: patternReason ?? item.message ?? "is invalid" };
   });
 }
 
@@ -54,6 +57,7 @@ function toAppError(error: FastifyError | AppError | Error): AppError {
   const bodyError = requestBodyError(error);
   if (bodyError) return bodyError;
   if (isDatabaseUnavailable(error)) return databaseUnavailable(error);
+  if (fastifyError.code === "FST_ERR_HANDLER_TIMEOUT") return handlerTimedOut(error);
   const status = fastifyError.statusCode;
   if (status === 429) return tooManyRequests();
   if (status !== undefined && status >= 400 && status < 500) {

@@ -1,7 +1,8 @@
+import type { TSchema } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from "fastify";
 import fp from "fastify-plugin";
 import { unauthorized } from "../errors/app-error";
-import { commonErrorResponses, securityOf } from "../schemas/route-responses";
+import { securityOf, withCommonErrorResponses } from "../schemas/route-responses";
 import type { AuthenticatedUser, AuthService } from "../services/auth-service";
 import { createAuthGuards } from "./auth";
 
@@ -15,8 +16,6 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Required on every route; routes hidden from the OpenAPI document default to `public`. */
     auth?: RouteAuth;
-    /** `false` for the few routes that never touch PostgreSQL (no 503 `DATABASE_ERROR` to document). */
-    database?: boolean;
   }
   interface FastifyRequest {
     /** The caller of a `user` or `admin` route (401 should a route without a guard call it). */
@@ -57,7 +56,11 @@ export const routePolicyPlugin = fp<{ auth: AuthService }>(
       route.schema = {
         ...route.schema,
         security: securityOf(policy),
-        response: { ...commonErrorResponses(route, policy), ...(route.schema?.response as object | undefined) },
+        response: withCommonErrorResponses(
+          route,
+          policy,
+          route.schema?.response as Record<string, TSchema> | undefined,
+        ),
       };
     });
   },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { unsupportedCaptionType } from "../errors/app-error";
-import { CaptionLanguageParams, CaptionTrack, MAX_CAPTION_BYTES } from "../schemas/caption";
+import { CaptionLanguageParams, CaptionTrack, CaptionTrackList, MAX_CAPTION_BYTES } from "../schemas/caption";
 import { MaterialIdParams } from "../schemas/common";
 import { errorResponse } from "../schemas/route-responses";
 import type { CaptionFormat } from "../services/caption-format";
@@ -10,7 +10,7 @@ import type { CaptionService } from "../services/caption-service";
 /** The media types a caption file may be sent as, and what each is. */
 const CAPTION_FORMATS: Record<string, CaptionFormat> = { "text/vtt": "vtt", "application/x-subrip": "srt" };
 
-const MATERIAL_NOT_FOUND = errorResponse("`NOT_FOUND`: no such material, or not one the caller may see");
+const MATERIAL_NOT_FOUND = errorResponse("`NOT_FOUND`: no such material, or not one the caller may see", "NOT_FOUND");
 
 /** `/api/v1/materials/{id}/captions`: WebVTT or SRT caption tracks of a video, one per language. */
 export const captionRoutes: FastifyPluginAsyncTypebox<{ captions: CaptionService }> = async (app, { captions }) => {
@@ -26,19 +26,23 @@ export const captionRoutes: FastifyPluginAsyncTypebox<{ captions: CaptionService
       config: { auth: "user" },
       schema: {
         tags: ["captions"],
+        operationId: "putCaptions",
         summary: "Upload the captions of your video in one language (WebVTT, or SRT converted to WebVTT)",
         description:
           "Body: the caption file, `text/vtt` or `application/x-subrip`, UTF-8, at most 2 MiB. Replaces the " +
           "track of the same language. Its cues are indexed for search with their start times.",
         params: CaptionLanguageParams,
         response: {
-          200: Type.Ref(CaptionTrack),
+          200: Type.Ref(CaptionTrack, { description: "The stored track" }),
           400: errorResponse(
             "`VALIDATION_ERROR` for a bad language tag or a file that does not parse (`details.line` names the line); `INVALID_TYPE` for a PDF",
+            "VALIDATION_ERROR",
+            "INVALID_TYPE",
           ),
+          403: errorResponse("`FORBIDDEN`: only the uploader can change captions", "FORBIDDEN"),
           404: MATERIAL_NOT_FOUND,
-          413: errorResponse("`FILE_TOO_LARGE`: over 2 MiB"),
-          415: errorResponse("`UNSUPPORTED_FILE_TYPE`: not text/vtt or application/x-subrip"),
+          413: errorResponse("`FILE_TOO_LARGE`: over 2 MiB", "FILE_TOO_LARGE"),
+          415: errorResponse("`UNSUPPORTED_FILE_TYPE`: not text/vtt or application/x-subrip", "UNSUPPORTED_FILE_TYPE"),
         },
       },
     },
@@ -62,9 +66,10 @@ export const captionRoutes: FastifyPluginAsyncTypebox<{ captions: CaptionService
       config: { auth: "optional" },
       schema: {
         tags: ["captions"],
+        operationId: "listCaptions",
         summary: "The caption tracks of a material: `STORAGE_PUBLIC_URL/{path}` for a `<track>`",
         params: MaterialIdParams,
-        response: { 200: Type.Array(Type.Ref(CaptionTrack)), 404: MATERIAL_NOT_FOUND },
+        response: { 200: Type.Ref(CaptionTrackList, { description: "Its caption tracks" }), 404: MATERIAL_NOT_FOUND },
       },
     },
     async (request) => captions.list(request.params.material_id, request.user?.id),
@@ -76,11 +81,13 @@ export const captionRoutes: FastifyPluginAsyncTypebox<{ captions: CaptionService
       config: { auth: "user" },
       schema: {
         tags: ["captions"],
+        operationId: "deleteCaptions",
         summary: "Delete the captions of your video in one language",
         params: CaptionLanguageParams,
         response: {
           204: Type.Null({ description: "Deleted" }),
-          404: errorResponse("`NOT_FOUND`: no such material, or no captions in that language"),
+          403: errorResponse("`FORBIDDEN`: only the uploader can change captions", "FORBIDDEN"),
+          404: errorResponse("`NOT_FOUND`: no such material, or no captions in that language", "NOT_FOUND"),
         },
       },
     },

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
 import { DatabaseHealth, Liveness, Readiness } from "../schemas/health";
+import { errorResponse } from "../schemas/route-responses";
 import type { HealthService } from "../services/health-service";
 
 const READINESS_DESCRIPTION = [
@@ -13,8 +15,13 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
   app.get(
     "/health",
     {
-      config: { auth: "public", database: false },
-      schema: { tags: ["health"], summary: "Liveness", response: { 200: Liveness } },
+      config: { auth: "public" },
+      schema: {
+        tags: ["health"],
+        operationId: "getLiveness",
+        summary: "Liveness",
+        response: { 200: Type.Ref(Liveness, { description: "The process is up" }) },
+      },
     },
     async () => health.liveness(),
   );
@@ -25,8 +32,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
       config: { auth: "public" },
       schema: {
         tags: ["health"],
+        operationId: "getDatabaseHealth",
         summary: "Database connectivity",
-        response: { 200: DatabaseHealth },
+        response: { 200: Type.Ref(DatabaseHealth, { description: "PostgreSQL answers" }) },
       },
     },
     async () => health.checkDatabase(),
@@ -38,9 +46,17 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
       config: { auth: "public" },
       schema: {
         tags: ["operations"],
+        operationId: "getReadiness",
         summary: "Readiness",
         description: READINESS_DESCRIPTION,
-        response: { 200: Readiness },
+        response: {
+          200: Type.Ref(Readiness, { description: "Every dependency answers" }),
+          503: errorResponse(
+            "`DATABASE_ERROR` when the database is among the failed checks, `INTERNAL_ERROR` otherwise",
+            "DATABASE_ERROR",
+            "INTERNAL_ERROR",
+          ),
+        },
       },
     },
     async () => health.readiness(),

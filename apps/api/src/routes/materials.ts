@@ -10,7 +10,9 @@ import type { CatalogueService } from "../services/catalogue-service";
 import type { MediaViewService } from "../services/media-view-service";
 import type { Viewer } from "../services/view-counter";
 
-const MATERIAL_NOT_FOUND = errorResponse("`NOT_FOUND`: no such material, or not one the caller may see");
+const MATERIAL_NOT_FOUND = errorResponse("`NOT_FOUND`: no such material, or not one the caller may see", "NOT_FOUND");
+
+const NOT_THE_UPLOADER = errorResponse("`FORBIDDEN`: only the uploader can delete it", "FORBIDDEN");
 
 const INVALID_TYPE_DESCRIPTION =
   "`INVALID_TYPE` when `material_type` is not video or pdf; `VALIDATION_ERROR` otherwise";
@@ -45,9 +47,13 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "optional" },
       schema: {
         tags: ["materials"],
+        operationId: "listMaterials",
         summary: "List active materials, one page at a time",
         querystring: MaterialListQuery,
-        response: { 200: Type.Ref(MaterialPage), 400: errorResponse(INVALID_TYPE_DESCRIPTION) },
+        response: {
+          200: Type.Ref(MaterialPage, { description: "One page of materials" }),
+          400: errorResponse(INVALID_TYPE_DESCRIPTION, "INVALID_TYPE"),
+        },
       },
     },
     async (request) => {
@@ -72,12 +78,13 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "optional" },
       schema: {
         tags: ["materials"],
+        operationId: "getMaterial",
         summary: "A material with related materials; counts a view",
         description:
           "Counts at most one view per viewer (user, else client address) per 10 minutes. " +
           "`view_count` is written in batches and may lag by a few seconds.",
         params: MaterialIdParams,
-        response: { 200: Type.Ref(MaterialDetail), 404: MATERIAL_NOT_FOUND },
+        response: { 200: Type.Ref(MaterialDetail, { description: "The material" }), 404: MATERIAL_NOT_FOUND },
       },
     },
     async (request) => catalogue.detail(request.params.material_id, viewerOf(request)),
@@ -89,9 +96,15 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "user" },
       schema: {
         tags: ["materials"],
+        operationId: "deleteMaterial",
         summary: "Withdraw (soft-delete) your own material",
         params: MaterialIdParams,
-        response: { 204: Type.Null({ description: "Deleted" }), 404: MATERIAL_NOT_FOUND },
+        response: {
+          204: Type.Null({ description: "Withdrawn" }),
+          400: errorResponse("`ALREADY_DELETED`: the material is already withdrawn", "ALREADY_DELETED"),
+          403: NOT_THE_UPLOADER,
+          404: MATERIAL_NOT_FOUND,
+        },
       },
     },
     async (request, reply) => {
@@ -106,9 +119,14 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "user" },
       schema: {
         tags: ["materials"],
+        operationId: "toggleMaterialLike",
         summary: "Like the material, or unlike it if you already do",
         params: MaterialIdParams,
-        response: { 200: Type.Ref(LikeToggle), 404: MATERIAL_NOT_FOUND },
+        response: {
+          200: Type.Ref(LikeToggle, { description: "Whether the caller now likes it, and the new count" }),
+          400: errorResponse("`INVALID_STATUS`: the material is not active", "INVALID_STATUS"),
+          404: MATERIAL_NOT_FOUND,
+        },
       },
     },
     async (request) => catalogue.toggleLike(request.params.material_id, request.requireUser().id),
@@ -121,6 +139,7 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "optional" },
       schema: {
         tags: ["materials"],
+        operationId: "listMaterialPagePreviews",
         summary: "Small previews of every page of a PDF material (converted documents included)",
         description:
           "Visible like the material's detail: others see active materials only. Pages up to the configured " +
@@ -138,12 +157,16 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
       config: { auth: "optional" },
       schema: {
         tags: ["materials"],
+        operationId: "getMaterialStoryboard",
         summary: "Sprite sheets and a WebVTT thumbnails track of a video, for scrubbing previews",
         description: "Visible like the material's detail; 404 until the worker made it (or for a PDF).",
         params: MaterialIdParams,
         response: {
           200: Type.Ref(Storyboard),
-          404: errorResponse("`NOT_FOUND`: no such material, not one the caller may see, or no storyboard yet"),
+          404: errorResponse(
+            "`NOT_FOUND`: no such material, not one the caller may see, or no storyboard yet",
+            "NOT_FOUND",
+          ),
         },
       },
     },

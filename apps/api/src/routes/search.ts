@@ -24,6 +24,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
       config: { auth: "optional" },
       schema: {
         tags: ["search"],
+        operationId: "searchMaterials",
         summary: "Search active materials: titles, descriptions, PDF pages and captions, in Chinese and English",
         description:
           "Every word of `q` must match (English across inflections, the last word also as a prefix; Chinese " +
@@ -31,9 +32,11 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
           "Ranked title, then description, then page and caption text; then like count, then id.",
         querystring: SearchQuery,
         response: {
-          200: Type.Ref(SearchPage),
+          200: Type.Ref(SearchPage, { description: "One page of matches" }),
           400: errorResponse(
             "`VALIDATION_ERROR` when `q` is not 1-200 characters after trimming; `INVALID_TYPE` for a bad `material_type`",
+            "VALIDATION_ERROR",
+            "INVALID_TYPE",
           ),
         },
       },

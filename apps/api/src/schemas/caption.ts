@@ -23,4 +23,7 @@ export const CaptionTrack = Type.Object(
 );
 export type CaptionTrack = Static<typeof CaptionTrack>;
 
-export const captionSchemas = [CaptionTrack];
+/** The answer of listing a material's tracks. */
+export const CaptionTrackList = Type.Array(Type.Ref(CaptionTrack), { $id: "CaptionTrackList" });
+
+export const captionSchemas = [CaptionTrack, CaptionTrackList];

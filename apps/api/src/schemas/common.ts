@@ -1,11 +1,11 @@
-import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { type Static, Type } from "@sinclair/typebox";
 
 export const ErrorEnvelope = Type.Object(
   {
     error: Type.Object({
       code: Type.String({ examples: ["NOT_FOUND"] }),
-      message: Type.String(),
-      details: Type.Record(Type.String(), Type.Unknown()),
+      message: Type.String({ examples: ["Material not found"] }),
+      details: Type.Record(Type.String(), Type.Unknown(), { examples: [{}] }),
     }),
   },
   { $id: "ErrorEnvelope", description: "Every non-2xx response" },
@@ -17,11 +17,8 @@ export const Timestamp = Type.String({ format: "date-time", examples: ["2024-01-
 
 export const toTimestamp = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
-export const MaterialIdParams = Type.Object({ material_id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
-
-/** Response map entries for the error statuses a route can answer with. */
-export function errorResponses(...statuses: number[]): Record<number, TSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, Type.Ref(ErrorEnvelope)]));
-}
+export const MaterialIdParams = Type.Object({
+  material_id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, examples: [42] }),
+});
 
 export const Message = Type.Object({ message: Type.String() });

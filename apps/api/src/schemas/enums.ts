@@ -9,8 +9,8 @@ import { Type } from "@sinclair/typebox";
  * TypeBox unions (`anyOf`), which the response serializer would validate per
  * value, per row, per request.
  */
-const StringEnum = <const T extends readonly string[]>(values: T) =>
-  Type.Unsafe<T[number]>({ type: "string", enum: [...values] });
+export const StringEnum = <const T extends readonly string[]>(values: T, options: { default?: T[number] } = {}) =>
+  Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
 
 export const MaterialTypeSchema = StringEnum(materialType.enumValues);
 export const MaterialStatusSchema = StringEnum(materialStatus.enumValues);

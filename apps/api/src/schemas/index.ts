@@ -1,8 +1,10 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
-import { JobActionResult } from "./admin";
+import { adminSchemas } from "./admin";
+import { authSchemas } from "./auth";
 import { captionSchemas } from "./caption";
 import { ErrorEnvelope } from "./common";
+import { healthSchemas } from "./health";
 import { materialSchemas } from "./material";
 import { mediaSchemas } from "./media";
 import { searchSchemas } from "./search";
@@ -17,7 +19,9 @@ import { UserProfile } from "./user";
 export const sharedSchemas: readonly TSchema[] = [
   ErrorEnvelope,
   UserProfile,
-  JobActionResult,
+  ...authSchemas,
+  ...healthSchemas,
+  ...adminSchemas,
   ...materialSchemas,
   ...uploadSchemas,
   // issue 15

@@ -2,7 +2,8 @@ import type { MaterialRow } from "@learning-hub/db";
 import type { CatalogueMaterial, RelatedMaterial as RelatedMaterialRow } from "@learning-hub/db/repositories/materials";
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { Timestamp, toTimestamp } from "./common";
-import { MaterialStatusSchema, MaterialTypeSchema, ThumbnailStatusSchema } from "./enums";
+import { MaterialStatusSchema, MaterialTypeSchema, StringEnum, ThumbnailStatusSchema } from "./enums";
+import { SINGLE_LINE_TEXT_PATTERN } from "./text";
 
 /*
  * Nullable values are written as OpenAPI 3.0 spells them (`nullable: true`)
@@ -13,28 +14,29 @@ import { MaterialStatusSchema, MaterialTypeSchema, ThumbnailStatusSchema } from 
 const Nullable = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
 const materialProperties = {
-  id: Type.Integer(),
-  title: Type.String(),
-  description: Nullable(Type.String()),
+  id: Type.Integer({ examples: [42] }),
+  title: Type.String({ examples: ["Linear algebra, lecture 3"] }),
+  description: Nullable(Type.String({ examples: ["Eigenvalues and eigenvectors, with worked examples"] })),
   type: MaterialTypeSchema,
   file_path: Type.String({ examples: ["materials/1/20240115_083000_video.mp4"] }),
-  file_size: Type.Integer({ description: "Bytes" }),
+  file_size: Type.Integer({ description: "Bytes", examples: [10485760] }),
   file_format: Type.String({ examples: ["mp4"] }),
   thumbnail_path: Nullable(Type.String({ examples: ["thumbnails/1/1.jpg"] })),
-  uploader_id: Type.Integer(),
+  uploader_id: Type.Integer({ examples: [1] }),
   view_count: Type.Integer({
     description: "Views are buffered and written in batches, so this may lag by a few seconds",
+    examples: [128],
   }),
-  like_count: Type.Integer(),
+  like_count: Type.Integer({ examples: [7] }),
   status: MaterialStatusSchema,
   created_at: Timestamp,
   updated_at: Timestamp,
   thumbnail_status: ThumbnailStatusSchema,
   // Facts the thumbnail worker learns; null until it has run, or when they do not apply to the type.
-  duration_seconds: Nullable(Type.Number()),
-  width: Nullable(Type.Integer()),
-  height: Nullable(Type.Integer()),
-  page_count: Nullable(Type.Integer()),
+  duration_seconds: Nullable(Type.Number({ examples: [312.5] })),
+  width: Nullable(Type.Integer({ examples: [1280] })),
+  height: Nullable(Type.Integer({ examples: [720] })),
+  page_count: Nullable(Type.Integer({ examples: [12] })),
   // Issue 15: the uploaded original when `file_path` is a converted file (a deck's PDF, a mov's mp4).
   source_path: Nullable(Type.String({ description: "The uploaded original (downloadable) when converted" })),
 };
@@ -45,8 +47,8 @@ export type Material = Static<typeof Material>;
 
 const listItemProperties = {
   ...materialProperties,
-  uploader_name: Type.String(),
-  uploader_avatar: Nullable(Type.String()),
+  uploader_name: Type.String({ examples: ["Ada Lovelace"] }),
+  uploader_avatar: Nullable(Type.String({ examples: ["https://cdn.example.com/avatars/1.png"] })),
   is_liked: Type.Boolean({ description: "Whether the caller liked it; false for anonymous callers" }),
 };
 
@@ -77,25 +79,26 @@ export type MaterialDetail = Static<typeof MaterialDetail>;
 export const MaterialPage = Type.Object(
   {
     items: Type.Array(Type.Ref(MaterialListItem)),
-    total: Type.Integer(),
-    page: Type.Integer(),
-    page_size: Type.Integer(),
-    total_pages: Type.Integer(),
+    total: Type.Integer({ examples: [57] }),
+    page: Type.Integer({ examples: [1] }),
+    page_size: Type.Integer({ examples: [20] }),
+    total_pages: Type.Integer({ examples: [3] }),
   },
   { $id: "MaterialPage" },
 );
 export type MaterialPage = Static<typeof MaterialPage>;
 
-export const LikeToggle = Type.Object({ is_liked: Type.Boolean(), like_count: Type.Integer() }, { $id: "LikeToggle" });
+export const LikeToggle = Type.Object(
+  { is_liked: Type.Boolean({ examples: [true] }), like_count: Type.Integer({ examples: [8] }) },
+  { $id: "LikeToggle" },
+);
 export type LikeToggle = Static<typeof LikeToggle>;
 
 export const MaterialListQuery = Type.Object({
   page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
   page_size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-  sort_by: Type.Union([Type.Literal("created_at"), Type.Literal("view_count"), Type.Literal("like_count")], {
-    default: "created_at",
-  }),
-  sort_order: Type.Union([Type.Literal("asc"), Type.Literal("desc")], { default: "desc" }),
+  sort_by: StringEnum(["created_at", "view_count", "like_count"], { default: "created_at" }),
+  sort_order: StringEnum(["asc", "desc"], { default: "desc" }),
   material_type: Type.Optional(MaterialTypeSchema),
   uploader_id: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: "Only this uploader's materials" }),
@@ -103,6 +106,7 @@ export const MaterialListQuery = Type.Object({
   q: Type.Optional(
     Type.String({
       maxLength: 1000,
+      pattern: SINGLE_LINE_TEXT_PATTERN,
       description:
         "Only materials matching this search (as `GET /search`, 1-200 characters after trimming), in the list's order",
     }),

@@ -1,5 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { MaterialTypeSchema } from "./enums";
+import { SINGLE_LINE_TEXT_PATTERN } from "./text";
 
 /** Longest query, in characters after trimming. */
 export const MAX_QUERY_LENGTH = 200;
@@ -10,6 +11,7 @@ const Nullable = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof 
 /** `q`'s length is checked after trimming (by the service), so the schema only bounds the raw size. */
 const QueryText = Type.String({
   maxLength: 1000,
+  pattern: SINGLE_LINE_TEXT_PATTERN,
   description: `What to find: 1-${MAX_QUERY_LENGTH} characters after trimming. Chinese, English or both; the last word also matches as a prefix.`,
   examples: ["梯度下降", "gradient descent", "stoch"],
 });

@@ -5,11 +5,11 @@ import { Timestamp, toTimestamp } from "./common";
 /** A user as the API shows it (register, login, me). */
 export const UserProfile = Type.Object(
   {
-    id: Type.Integer(),
-    email: Type.String({ format: "email" }),
-    name: Type.String(),
+    id: Type.Integer({ examples: [1] }),
+    email: Type.String({ format: "email", examples: ["ada@example.com"] }),
+    name: Type.String({ examples: ["Ada Lovelace"] }),
     avatar_url: Type.Union([Type.String(), Type.Null()]),
-    is_active: Type.Boolean(),
+    is_active: Type.Boolean({ examples: [true] }),
     created_at: Timestamp,
   },
   { $id: "UserProfile" },

@@ -3,9 +3,17 @@ import type { Config } from "@learning-hub/config";
 import type { Database } from "@learning-hub/db";
 import { AuthSessionsRepository, type SessionAccess } from "@learning-hub/db/repositories/auth-sessions";
 import { UsersRepository } from "@learning-hub/db/repositories/users";
-import { emailAlreadyExists, inactiveUser, invalidToken, userNotFound, wrongCredentials } from "../errors/app-error";
+import {
+  commonPassword,
+  emailAlreadyExists,
+  inactiveUser,
+  invalidToken,
+  userNotFound,
+  wrongCredentials,
+} from "../errors/app-error";
 import type { LoginResponse, LogoutResponse, RefreshResponse } from "../schemas/auth";
 import { toUserProfile, type UserProfile } from "../schemas/user";
+import { COMMON_PASSWORDS_REFUSED, isCommonPassword } from "./common-passwords";
 import { PasswordHasher } from "./password-hasher";
 import { SessionAccessCache } from "./session-access-cache";
 import { type JwtCodec, TokenService } from "./token-service";
@@ -35,6 +43,7 @@ export class AuthService {
   ) {}
 
   async register(input: Registration): Promise<UserProfile> {
+    if (isCommonPassword(input.password)) throw commonPassword(COMMON_PASSWORDS_REFUSED);
     const passwordHash = await this.passwords.hash(input.password);
     const user = await this.users.create({ email: normaliseEmail(input.email), name: input.name, passwordHash });
     if (!user) throw emailAlreadyExists();

@@ -14,11 +14,11 @@ export async function grantBootstrapAdmin(
   logger: Pick<Logger, "info" | "warn">,
 ): Promise<BootstrapAdminOutcome> {
   if (email === undefined) return "not-configured";
-  const user = await users.setAdmin(email, true);
-  if (!user) {
+  const change = await users.setAdmin(email, true);
+  if (!change) {
     logger.warn({ email }, "ADMIN_EMAIL names no registered user yet; register it, then restart the API");
     return "not-registered";
   }
-  logger.info({ userId: user.id }, "ADMIN_EMAIL: the account has the admin role");
+  logger.info({ userId: change.user.id }, "ADMIN_EMAIL: the account has the admin role");
   return "granted";
 }

@@ -11,6 +11,7 @@ import {
   toMaterialListItem,
   toRelatedMaterial,
 } from "../schemas/material";
+import { pageOf } from "./paging";
 import { parseQuery } from "./search-service";
 import { DEFAULT_VIEW_COUNTER, ViewCounter, type Viewer } from "./view-counter";
 
@@ -29,8 +30,6 @@ export interface ListMaterialsInput {
   userId?: number;
 }
 
-export const totalPages = (total: number, pageSize: number): number => Math.ceil(total / pageSize);
-
 /** Browsing, viewing, liking and withdrawing materials. */
 export class CatalogueService {
   constructor(
@@ -46,31 +45,18 @@ export class CatalogueService {
       this.materials.listActive({ ...input, viewerId: input.userId }),
       this.materials.countActive(input.type, input.uploaderId),
     ]);
-    return {
-      items: rows.map(toMaterialListItem),
-      total,
-      page: input.page,
-      page_size: input.pageSize,
-      total_pages: totalPages(total, input.pageSize),
-    };
+    return pageOf(rows.map(toMaterialListItem), total, input);
   }
 
   private async listMatching(input: ListMaterialsInput, q: string): Promise<MaterialPage> {
     const query = parseQuery(q);
-    const empty = { items: [], total: 0, page: input.page, page_size: input.pageSize, total_pages: 0 };
-    if (!query) return empty;
+    if (!query) return pageOf([], 0, input);
     const filters = { type: input.type, uploaderId: input.uploaderId };
     const [rows, total] = await Promise.all([
       this.search.listMatching({ ...input, ...filters, query, viewerId: input.userId }),
       this.search.count(query, filters),
     ]);
-    return {
-      items: rows.map(toMaterialListItem),
-      total,
-      page: input.page,
-      page_size: input.pageSize,
-      total_pages: totalPages(total, input.pageSize),
-    };
+    return pageOf(rows.map(toMaterialListItem), total, input);
   }
 
   /**

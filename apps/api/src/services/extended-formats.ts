@@ -1,5 +1,5 @@
 import { inflateRawSync } from "node:zlib";
-import { ebmlDocType, extensionOf } from "./file-type";
+import { extensionOf } from "./file-type";
 
 /**
  * Sniffing of the formats that are converted before anyone sees them (office documents → PDF, other video
@@ -197,4 +197,45 @@ export function detectExtendedFormat(filename: string, head: Buffer): ExtendedFo
     default:
       return null;
   }
+}
+
+const EBML_MAGIC = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
+const EBML_DOCTYPE_ID = 0x4282;
+
+/**
+ * An EBML variable-length integer at `offset`: its byte length comes from the
+ * leading zeros of the first byte. IDs keep the length marker bit, sizes drop it.
+ */
+function readVint(buffer: Buffer, offset: number, keepMarker: boolean): { value: number; length: number } | null {
+  const first = buffer[offset];
+  if (first === undefined || first === 0) return null;
+  const length = Math.clz32(first) - 23; // clz32 counts 24 zeros above a byte's 8 bits
+  if (length > 8 || offset + length > buffer.length) return null;
+  let value = keepMarker ? first : first & (0xff >> length);
+  for (let i = 1; i < length; i++) value = value * 256 + (buffer[offset + i] ?? 0);
+  return { value, length };
+}
+
+/** The DocType of an EBML header at offset 0 (`webm`, `matroska`), or `null`. */
+function ebmlDocType(head: Buffer): string | null {
+  if (!head.subarray(0, 4).equals(EBML_MAGIC)) return null;
+  const headerSize = readVint(head, 4, false);
+  if (!headerSize) return null;
+  const start = 4 + headerSize.length;
+  const end = Math.min(head.length, start + headerSize.value);
+  let offset = start;
+  while (offset < end) {
+    const id = readVint(head, offset, true);
+    if (!id) return null;
+    const size = readVint(head, offset + id.length, false);
+    if (!size) return null;
+    const dataStart = offset + id.length + size.length;
+    if (id.value === EBML_DOCTYPE_ID) {
+      if (dataStart + size.value > head.length) return null;
+      // Strings in EBML may be padded with NULs.
+      return head.toString("latin1", dataStart, dataStart + size.value).replace(/\0+$/, "");
+    }
+    offset = dataStart + size.value;
+  }
+  return null;
 }

@@ -36,14 +36,19 @@ export class HealthService {
     return { status: "healthy", version: this.config.version, environment: this.config.env };
   }
 
-  /** Throws 503 DATABASE_ERROR when PostgreSQL does not answer `select 1`. */
+  /** Throws 503 DATABASE_ERROR when PostgreSQL does not answer `select 1` within the readiness timeout. */
   async checkDatabase(): Promise<DatabaseHealth> {
     try {
-      await this.database.sql`select 1`;
+      // A frozen server accepts the query and never answers: only a deadline on our side bounds it.
+      await withTimeout(this.#selectOne(), READINESS_TIMEOUTS_MS.database, "database");
     } catch (error) {
       throw databaseUnavailable(error);
     }
     return { status: "healthy", database: "connected" };
+  }
+
+  async #selectOne(): Promise<void> {
+    await this.database.sql`select 1`;
   }
 
   /**
@@ -64,7 +69,7 @@ export class HealthService {
       }
     };
     const [database, redis, storage] = await Promise.all([
-      check("database", async () => this.database.sql`select 1`),
+      check("database", () => this.#selectOne()),
       check("redis", () => this.redis.ping()),
       check("storage", () => this.storage.ping()),
     ]);

@@ -5,6 +5,7 @@ import type { ServiceDependencies } from "../dependencies";
 import { invalidSearchQuery } from "../errors/app-error";
 import { toMaterialListItem } from "../schemas/material";
 import { MAX_QUERY_LENGTH, type SearchMatch, type SearchPage } from "../schemas/search";
+import { pageOf } from "./paging";
 
 export const MATCHES_PER_RESULT = 3;
 
@@ -17,8 +18,6 @@ export interface SearchInput {
   /** The caller, for `is_liked`. */
   userId?: number;
 }
-
-const totalPages = (total: number, pageSize: number): number => Math.ceil(total / pageSize);
 
 /**
  * `q` trimmed and checked: 1-200 characters. Null when it has nothing searchable (only punctuation), which
@@ -66,8 +65,7 @@ export class SearchService {
 
   async search(input: SearchInput): Promise<SearchPage> {
     const query = parseQuery(input.q);
-    const empty = { items: [], total: 0, page: input.page, page_size: input.pageSize, total_pages: 0 };
-    if (!query) return empty;
+    if (!query) return pageOf([], 0, input);
     const request = {
       query,
       page: input.page,
@@ -96,17 +94,12 @@ export class SearchService {
       if (list) list.push(match);
       else byMaterial.set(match.materialId, [match]);
     }
-    return {
-      items: hits.map((hit) => ({
-        material: toMaterialListItem(hit),
-        score: hit.score,
-        matches: matchesOf(hit, byMaterial.get(hit.id) ?? [], terms),
-      })),
-      total,
-      page: input.page,
-      page_size: input.pageSize,
-      total_pages: totalPages(total, input.pageSize),
-    };
+    const items = hits.map((hit) => ({
+      material: toMaterialListItem(hit),
+      score: hit.score,
+      matches: matchesOf(hit, byMaterial.get(hit.id) ?? [], terms),
+    }));
+    return pageOf(items, total, input);
   }
 }
 

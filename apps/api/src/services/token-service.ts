@@ -83,7 +83,7 @@ export class TokenService {
     return new Date(Math.floor(now.getTime() / 1000) * 1000 + this.lifetimes.refreshTokenTtlSeconds * 1000);
   }
 
-  /** Verifies signature, algorithm, expiry and kind; throws 401 INVALID_TOKEN otherwise. */
+  /** Verifies signature, algorithm, expiry (`exp` and `iat` required) and kind; throws 401 INVALID_TOKEN otherwise. */
   verifyAccess(token: string): VerifiedToken {
     const { userId, sessionId } = this.verify(token, "access");
     return { userId, sessionId };
@@ -102,10 +102,12 @@ export class TokenService {
     } catch {
       throw invalidToken();
     }
-    const { sub, typ, sid, jti } = claims;
+    const { sub, typ, sid, jti, iat, exp } = claims;
     if (typ !== kind || typeof sub !== "string" || !USER_ID.test(sub) || typeof sid !== "string" || !UUID.test(sid)) {
       throw invalidToken();
     }
+    // The verifier checks `exp` only when present: a token signed without one would never expire.
+    if (!Number.isInteger(exp) || !Number.isInteger(iat)) throw invalidToken();
     const userId = Number(sub);
     if (userId > MAX_USER_ID) throw invalidToken();
     return { userId, sessionId: sid, jti };

@@ -1,4 +1,5 @@
 import type { FieldProblem } from "../errors/app-error";
+import { CONTROL_CHARACTERS_REASON, hasControlCharacters } from "../schemas/text";
 
 export const TITLE_MAX_CHARACTERS = 255;
 /** Largest text field the multipart parser keeps; anything longer arrives truncated and is refused. */
@@ -6,7 +7,11 @@ export const MAX_FIELD_BYTES = 64 * 1024;
 /** Text fields a request may carry (title, description and a few the client adds on its own). */
 export const MAX_FIELDS = 10;
 
-const KNOWN_FIELDS = new Set(["title", "description"]);
+/** The fields read, and whether each may span several lines (tabs and line breaks allowed). */
+const KNOWN_FIELDS = new Map([
+  ["title", { multiLine: false }],
+  ["description", { multiLine: true }],
+]);
 
 export interface FormFieldPart {
   fieldname: string;
@@ -28,13 +33,16 @@ export class UploadForm {
 
   add(part: FormFieldPart): void {
     const name = part.fieldname;
-    if (!KNOWN_FIELDS.has(name)) return;
+    const field = KNOWN_FIELDS.get(name);
+    if (!field) return;
     if (this.#values.has(name) || this.#problems.some((problem) => problem.field === name)) {
       this.#problems.push({ field: name, reason: "must be sent only once" });
     } else if (typeof part.value !== "string") {
       this.#problems.push({ field: name, reason: "must be text" });
     } else if (part.valueTruncated) {
       this.#problems.push({ field: name, reason: `must be at most ${MAX_FIELD_BYTES} bytes` });
+    } else if (hasControlCharacters(part.value, field.multiLine)) {
+      this.#problems.push({ field: name, reason: CONTROL_CHARACTERS_REASON });
     } else {
       this.#values.set(name, part.value);
     }

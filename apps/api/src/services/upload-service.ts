@@ -3,7 +3,7 @@ import type { MaterialRow, MaterialStatus } from "@learning-hub/db";
 import { CaptionsRepository } from "@learning-hub/db/repositories/captions";
 import { MaterialsRepository } from "@learning-hub/db/repositories/materials";
 import { TextIndexRepository } from "@learning-hub/db/repositories/text-index";
-import { type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
+import { type UploadCompletion, type UploadState, UploadsRepository } from "@learning-hub/db/repositories/uploads";
 import type { JobQueues } from "@learning-hub/queue";
 import { ByteCounter, isPlaceholderKey, type ObjectStorage, thumbnailKey } from "@learning-hub/storage";
 import type { FastifyBaseLogger } from "fastify";
@@ -19,6 +19,7 @@ import {
   uploadFailed,
   validationError,
 } from "../errors/app-error";
+import { isDatabaseUnavailable } from "../errors/database";
 import { type Material, toMaterialResponse } from "../schemas/material";
 import type { ThumbnailStatusResponse, UploadStatusResponse } from "../schemas/upload";
 import { detectUploadFormat, SNIFF_BYTES, type UploadFormat } from "./file-type";
@@ -118,7 +119,8 @@ export class UploadService {
   /**
    * Reads the form part by part. Errors of the request body itself come out
    * as `SourceStreamError` (the route knows what its parser's errors mean);
-   * rule violations as `AppError`; anything else as 500 `UPLOAD_FAILED`.
+   * rule violations as `AppError`; PostgreSQL being unreachable as it is;
+   * anything else as 500 `UPLOAD_FAILED`.
    */
   async upload(uploaderId: number, parts: AsyncIterable<UploadPart>): Promise<Material> {
     const form = new UploadForm();
@@ -145,7 +147,10 @@ export class UploadService {
       return await this.#complete(stored, form);
     } catch (error) {
       if (stored) await this.#discard(stored.row);
-      throw error instanceof AppError || error instanceof SourceStreamError ? error : uploadFailed(error);
+      // PostgreSQL being unreachable is the error handler's 503 DATABASE_ERROR, not a failed upload.
+      const passThrough =
+        error instanceof AppError || error instanceof SourceStreamError || isDatabaseUnavailable(error);
+      throw passThrough ? error : uploadFailed(error);
     }
   }
 
@@ -154,8 +159,7 @@ export class UploadService {
     return {
       material_id: state.id,
       status: state.status,
-      ...STATUS_PROGRESS[state.status],
-      ...conversionProgress(state),
+      ...progressOf(state),
       thumbnail_path: state.thumbnailPath,
       has_thumbnail: hasThumbnail(state),
       stage: state.stage,
@@ -228,7 +232,7 @@ export class UploadService {
     const { head, stream } = await readHead(part.file, SNIFF_BYTES);
     let row: MaterialRow | undefined;
     try {
-      const format = detectUploadFormat(part.filename, head);
+      const format = await detectUploadFormat(part.filename, head);
       if (!format) {
         throw unsupportedFileType(part.filename);
       }
@@ -250,15 +254,19 @@ export class UploadService {
   }
 
   /** The `processing` row, at `materials/{user}/{time}_{name}` or, when that key is taken, a suffixed one. */
-  async #createRow(uploaderId: number, filename: string, format: UploadFormat, form: UploadForm): Promise<MaterialRow> {
+  async createProcessingRow(
+    uploaderId: number,
+    filename: string,
+    format: UploadFormat,
+    fields: { title: string; description: string | null },
+  ): Promise<MaterialRow> {
     const startedAt = this.now();
     const safeName = safeFileName(filename, format.name);
     for (let attempt = 0; attempt < KEY_ATTEMPTS; attempt++) {
       const row = await this.uploads.insertProcessing({
         uploaderId,
-        // The title may still be on its way (after the file); the safe name holds its place meanwhile.
-        title: form.title ?? safeName,
-        description: form.description,
+        title: fields.title,
+        description: fields.description,
         type: format.type,
         fileFormat: format.name,
         filePath: materialObjectKey(uploaderId, startedAt, safeName, attempt > 0),
@@ -268,14 +276,34 @@ export class UploadService {
     throw new Error(`No free object key for ${safeName} after ${KEY_ATTEMPTS} attempts`);
   }
 
-  async #complete(stored: StoredFile, form: UploadForm): Promise<Material> {
-    const completion = { title: form.title ?? stored.row.title, description: form.description, fileSize: stored.size };
-    const { conversion } = stored.format;
+  #createRow(uploaderId: number, filename: string, format: UploadFormat, form: UploadForm): Promise<MaterialRow> {
+    // The title may still be on its way (after the file); the safe name holds its place meanwhile.
+    const title = form.title ?? safeFileName(filename, format.name);
+    return this.createProcessingRow(uploaderId, filename, format, { title, description: form.description });
+  }
+
+  #complete(stored: StoredFile, form: UploadForm): Promise<Material> {
+    return this.activateStored(stored.row.id, stored.format.conversion, {
+      title: form.title ?? stored.row.title,
+      description: form.description,
+      fileSize: stored.size,
+    });
+  }
+
+  /**
+   * A `processing` row whose object is stored in full becomes `active`, its thumbnail (and a PDF's text) enqueued;
+   * or, for a format the worker converts first (issue 15), it waits in its `conversion` stage for `prepare_media`.
+   */
+  async activateStored(
+    materialId: number,
+    conversion: UploadFormat["conversion"],
+    completion: UploadCompletion,
+  ): Promise<Material> {
     const row = conversion
-      ? await this.uploads.awaitConversion(stored.row.id, completion, conversion)
-      : await this.uploads.activate(stored.row.id, completion);
-    if (!row) throw new Error(`Material ${stored.row.id} stopped being processing during its upload`);
-    for (const listener of this.#bytesStored) listener(stored.size);
+      ? await this.uploads.awaitConversion(materialId, completion, conversion)
+      : await this.uploads.activate(materialId, completion);
+    if (!row) throw new Error(`Material ${materialId} stopped being processing during its upload`);
+    for (const listener of this.#bytesStored) listener(completion.fileSize);
     if (conversion) {
       // Thumbnail, text and storyboard follow once the worker made the displayable file.
       await this.#enqueue(
@@ -341,13 +369,22 @@ export class UploadService {
   }
 }
 
-/** Issue 15: while converting or transcoding, the worker's own progress replaces the generic 50. */
-function conversionProgress(state: UploadState): Partial<{ progress: number; message: string }> {
-  if (state.status !== "processing") return {};
-  if (state.stage === "converting") return { progress: state.progress, message: "Converting the document to PDF" };
-  if (state.stage === "transcoding") return { progress: state.progress, message: "Making the video playable" };
-  if (state.stage === "failed") return { progress: state.progress, message: "Conversion failed" };
-  return {};
+/**
+ * A resumable upload in progress reports the share of its bytes received (never 100 before it is active);
+ * while converting or transcoding (issue 15), the worker's own progress replaces the generic 50.
+ */
+function progressOf(state: UploadState): { progress: number; message: string } {
+  const { resumable } = state;
+  if (state.status === "processing") {
+    if (state.stage === "converting") return { progress: state.progress, message: "Converting the document to PDF" };
+    if (state.stage === "transcoding") return { progress: state.progress, message: "Making the video playable" };
+    if (state.stage === "failed") return { progress: state.progress, message: "Conversion failed" };
+  }
+  if (state.status !== "processing" || resumable === null) return STATUS_PROGRESS[state.status];
+  return {
+    progress: Math.min(99, Math.floor((resumable.offset / resumable.size) * 100)),
+    message: `Upload in progress: ${resumable.offset} of ${resumable.size} bytes received`,
+  };
 }
 
 /** A generated thumbnail exists; a failed one shows the type's placeholder, which is not the material's own. */

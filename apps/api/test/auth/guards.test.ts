@@ -76,12 +76,17 @@ describe("auth guards", () => {
     const admin = doc.paths["/probe/admin"].get;
     expect(admin.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(admin.responses).sort()).toEqual(["401", "403", "429", "500", "503"]);
+    // The envelope with `code` narrowed to what an admin route's 403 can carry.
     expect(admin.responses["403"].content["application/json"].schema).toEqual({
-      $ref: "#/components/schemas/ErrorEnvelope",
+      $ref: "#/components/schemas/ForbiddenOrInactiveUserError",
     });
-    // A body adds 400 (it breaks a rule) and 422 (it does not parse).
+    expect(doc.components.schemas.ForbiddenOrInactiveUserError.properties.error.properties.code.enum).toEqual([
+      "FORBIDDEN",
+      "INACTIVE_USER",
+    ]);
+    // A body adds 400 (it breaks a rule), 413 (over the body limit) and 422 (it does not parse).
     const withBody = doc.paths["/probe/admin-body"].post;
-    expect(Object.keys(withBody.responses).sort()).toEqual(["400", "401", "403", "422", "429", "500", "503"]);
+    expect(Object.keys(withBody.responses).sort()).toEqual(["400", "401", "403", "413", "422", "429", "500", "503"]);
     expect(doc.paths["/probe/public"].get.security).toEqual([]);
     expect(Object.keys(doc.paths["/probe/public"].get.responses).sort()).toEqual(["429", "500", "503"]);
     expect(doc.paths["/probe/optional"].get.security).toEqual([{}, { bearerAuth: [] }]);

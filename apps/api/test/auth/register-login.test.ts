@@ -79,6 +79,25 @@ describe("register and login", () => {
     expect(res.json().error.details.fields).toContainEqual({ field, reason: expect.any(String) });
   });
 
+  it.each(["password", "12345678", "iloveyou", "Sunshine", "QWERTYUIOP", "trustno1"])(
+    "register: the common password %j is 400 VALIDATION_ERROR saying why, and creates nobody",
+    async (password) => {
+      const email = uniqueEmail("common");
+      const res = await register({ email, name: "Common Password", password });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual(envelope("VALIDATION_ERROR"));
+      expect(res.json().error.details.fields).toEqual([
+        { field: "password", reason: expect.stringContaining("10000 most common passwords") },
+      ]);
+      expect(await t.env.database.sql`select id from users where email = ${email}`).toHaveLength(0);
+    },
+  );
+
+  it("register: an uncommon password of 8 characters is fine", async () => {
+    const res = await register({ email: uniqueEmail("rare"), name: "Rare Password", password: "qu1et-Ox" });
+    expect(res.statusCode).toBe(201);
+  });
+
   it("register: boundary lengths are accepted (name 100, password 8 and 128)", async () => {
     for (const password of ["p".repeat(8), "p".repeat(128)]) {
       const res = await register({ email: uniqueEmail("edge"), name: "n".repeat(100), password });

@@ -122,6 +122,22 @@ describe("tokens, refresh and logout", () => {
       await expectInvalidToken(forgeToken({ ...claims, iat: past - 1800, exp: past }, secret));
     });
 
+    it("signed without exp, without iat, or with typ missing or unknown", async () => {
+      const { exp: _exp, ...withoutExp } = claims;
+      const { iat: _iat, ...withoutIat } = claims;
+      const { typ: _typ, ...withoutTyp } = claims;
+      await expectInvalidToken(forgeToken(withoutExp, secret));
+      await expectInvalidToken(forgeToken(withoutIat, secret));
+      await expectInvalidToken(forgeToken(withoutTyp, secret));
+      await expectInvalidToken(forgeToken({ ...claims, typ: "id" }, secret));
+      await expectInvalidToken(forgeToken({ ...claims, exp: "never" }, secret));
+      const refreshClaims = claimsOf(user.refreshToken);
+      const { exp: _refreshExp, ...refreshWithoutExp } = refreshClaims;
+      const res = await refresh(forgeToken(refreshWithoutExp, secret));
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toEqual(envelope("INVALID_TOKEN"));
+    });
+
     it("claims of the wrong shape", async () => {
       await expectInvalidToken(forgeToken({ ...claims, sub: "abc" }, secret));
       await expectInvalidToken(forgeToken({ ...claims, sub: "99999999999" }, secret));

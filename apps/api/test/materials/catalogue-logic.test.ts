@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { totalPages } from "../../src/services/catalogue-service";
+import { totalPages } from "../../src/services/paging";
 import { parsePending } from "../../src/services/view-counter";
 
 describe("totalPages", () => {

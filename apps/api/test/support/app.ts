@@ -25,7 +25,7 @@ export interface TestAppOptions {
 /** The real app on its own database, Redis prefix and bucket. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const env = await createTestEnvironment(options.env);
-  const redis = createClientConnection(env.config.redis.url);
+  const redis = createClientConnection(env.config.redis.url, { commandTimeout: env.config.redis.commandTimeoutMs });
   await new Promise((resolve) => redis.once("ready", resolve));
   const queues = new JobQueues({
     connection: redis,

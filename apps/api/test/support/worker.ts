@@ -27,7 +27,7 @@ export interface StartWorkerOptions {
   queues?: QueueName[];
 }
 
-/** Builds the worker with `buildWorker`, as `main.ts` does, consuming the maintenance queue only. */
+/** Builds the worker with `buildWorker`, as `main.ts` does, consuming the maintenance queue unless told otherwise. */
 export async function startWorker(t: TestApp, options: StartWorkerOptions = {}): Promise<InProcessWorker> {
   const { config } = t.env;
   const connection = createWorkerConnection(config.redis.url);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   detectUploadFormat,
-  ebmlDocType,
   extensionOf,
   LARGEST_UPLOAD_BYTES,
   PDF_MAX_BYTES,
@@ -10,98 +9,74 @@ import {
   UPLOAD_FORMATS,
   VIDEO_MAX_BYTES,
 } from "../../src/services/file-type";
-import { fixture } from "../support/multipart";
+import { type GeneratedMediaKind, generatedMedia, minimalPdf } from "../support/generated-media";
 
-const head = (name: string) => fixture(name).subarray(0, SNIFF_BYTES);
+const head = async (kind: GeneratedMediaKind) => (await generatedMedia(kind)).subarray(0, SNIFF_BYTES);
 
-/** An EBML header holding the given DocType, as muxers write it. */
-function ebmlHeader(docType: string): Buffer {
-  const doc = Buffer.from(docType, "latin1");
-  const elements = Buffer.concat([
-    Buffer.from([0x42, 0x86, 0x81, 0x01]), // EBMLVersion 1
-    Buffer.from([0x42, 0x82, 0x80 | doc.length]), // DocType, 1-byte size
-    doc,
-  ]);
-  return Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80 | elements.length]), elements]);
-}
-
-/** An `ftyp` box with the given major brand. */
-function ftyp(brand: string): Buffer {
+/** An `ftyp` box with the given major brand and one compatible brand. */
+function ftyp(brand: string, compatible = "isom"): Buffer {
   const box = Buffer.alloc(24);
   box.writeUInt32BE(24, 0);
   box.write("ftyp", 4, "latin1");
   box.write(brand, 8, "latin1");
-  box.write("isom", 16, "latin1");
+  box.write(compatible, 16, "latin1");
   return box;
 }
 
-describe("sniffFormat", () => {
+describe("sniffFormat (the file-type package)", () => {
   it.each([
-    ["sample-720p.mp4", "mp4"],
-    ["black-start.mp4", "mp4"],
-    ["truncated.mp4", "mp4"],
-    ["sample.webm", "webm"],
-    ["handout-5-pages.pdf", "pdf"],
-    ["lecture-cjk.pdf", "pdf"],
-    ["corrupt-truncated.pdf", "pdf"],
-    ["not-a-video.mp4", null],
-  ])("%s is %s", (name, expected) => {
-    expect(sniffFormat(head(name))).toBe(expected);
+    ["mp4", "mp4"],
+    ["webm", "webm"],
+    ["m4a", "m4a"],
+    ["mov", "mov"],
+    ["mkv", "mkv"],
+    ["3gp", "3gp"],
+  ] as const)("ffmpeg's %s is %s", async (kind, expected) => {
+    expect(await sniffFormat(await head(kind))).toBe(expected);
   });
 
-  it("reads ISO-BMFF from the ftyp box at offset 4", () => {
-    expect(sniffFormat(ftyp("mp42"))).toBe("mp4");
-    expect(sniffFormat(ftyp("qt  "))).toBe("mp4");
-    expect(sniffFormat(Buffer.concat([Buffer.from([0]), ftyp("mp42")]))).toBeNull();
+  it("tells ISO-BMFF brands apart", async () => {
+    expect(await sniffFormat(ftyp("mp42"))).toBe("mp4");
+    expect(await sniffFormat(ftyp("M4A "))).toBe("m4a");
+    expect(await sniffFormat(ftyp("qt  "))).toBe("mov");
+    expect(await sniffFormat(ftyp("heic", "mif1"))).toBe("heic");
   });
 
-  it("refuses HEIF and AVIF still images, which are ISO-BMFF too", () => {
-    expect(sniffFormat(ftyp("heic"))).toBeNull();
-    expect(sniffFormat(ftyp("avif"))).toBeNull();
-    expect(sniffFormat(ftyp("mif1"))).toBeNull();
+  it("needs `%PDF-` at the very start", async () => {
+    expect(await sniffFormat(minimalPdf())).toBe("pdf");
+    expect(await sniffFormat(Buffer.concat([Buffer.from(" "), minimalPdf()]))).toBeNull();
   });
 
-  it("refuses a ftyp box whose size is impossibly small", () => {
-    const box = ftyp("mp42");
-    box.writeUInt32BE(8, 0);
-    expect(sniffFormat(box)).toBeNull();
-  });
-
-  it("tells webm from other Matroska", () => {
-    expect(ebmlDocType(ebmlHeader("webm"))).toBe("webm");
-    expect(sniffFormat(ebmlHeader("webm"))).toBe("webm");
-    expect(ebmlDocType(ebmlHeader("matroska"))).toBe("matroska");
-    expect(sniffFormat(ebmlHeader("matroska"))).toBeNull();
-  });
-
-  it("survives a cut-off EBML header and NUL padding", () => {
-    const whole = ebmlHeader("webm");
-    expect(sniffFormat(whole.subarray(0, whole.length - 2))).toBeNull();
-    expect(ebmlDocType(ebmlHeader("webm\0\0"))).toBe("webm");
-    expect(ebmlDocType(Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x00]))).toBeNull();
-  });
-
-  it("needs `%PDF-` at the very start", () => {
-    expect(sniffFormat(Buffer.from("%PDF-1.4\n"))).toBe("pdf");
-    expect(sniffFormat(Buffer.from(" %PDF-1.4\n"))).toBeNull();
-    expect(sniffFormat(Buffer.from("%PDF"))).toBeNull();
-  });
-
-  it("is null for empty and tiny inputs", () => {
-    expect(sniffFormat(Buffer.alloc(0))).toBeNull();
-    expect(sniffFormat(Buffer.from([0x1a]))).toBeNull();
+  it("is null for empty, tiny and unknown inputs", async () => {
+    expect(await sniffFormat(Buffer.alloc(0))).toBeNull();
+    expect(await sniffFormat(Buffer.from([0x1a]))).toBeNull();
+    expect(await sniffFormat(Buffer.from("just some text\n"))).toBeNull();
   });
 });
 
 describe("detectUploadFormat", () => {
-  it("needs the extension to agree with the bytes, in any case", () => {
-    expect(detectUploadFormat("Talk.MP4", head("sample-720p.mp4"))).toBe(UPLOAD_FORMATS.mp4);
-    expect(detectUploadFormat("clip.webm", head("sample.webm"))).toBe(UPLOAD_FORMATS.webm);
-    expect(detectUploadFormat("notes.pdf", head("handout-5-pages.pdf"))).toBe(UPLOAD_FORMATS.pdf);
-    expect(detectUploadFormat("clip.mp4", head("sample.webm"))).toBeNull();
-    expect(detectUploadFormat("notes.pdf.mp4", head("handout-5-pages.pdf"))).toBeNull();
-    expect(detectUploadFormat("notes", head("handout-5-pages.pdf"))).toBeNull();
-    expect(detectUploadFormat("notes.txt", Buffer.from("hello"))).toBeNull();
+  it("needs the extension to agree with the bytes, in any case", async () => {
+    expect(await detectUploadFormat("Talk.MP4", await head("mp4"))).toBe(UPLOAD_FORMATS.mp4);
+    expect(await detectUploadFormat("clip.webm", await head("webm"))).toBe(UPLOAD_FORMATS.webm);
+    expect(await detectUploadFormat("notes.pdf", minimalPdf())).toBe(UPLOAD_FORMATS.pdf);
+    expect(await detectUploadFormat("clip.mp4", await head("webm"))).toBeNull();
+    expect(await detectUploadFormat("notes.pdf.mp4", minimalPdf())).toBeNull();
+    expect(await detectUploadFormat("notes", minimalPdf())).toBeNull();
+    expect(await detectUploadFormat("notes.txt", Buffer.from("hello"))).toBeNull();
+    expect(await detectUploadFormat("x.constructor", minimalPdf())).toBeNull();
+  });
+
+  it.each([
+    ["an M4A (audio)", "m4a"],
+    ["a QuickTime movie", "mov"],
+    ["a 3GPP video", "3gp"],
+  ] as const)("refuses %s renamed .mp4", async (_what, kind) => {
+    expect(await detectUploadFormat("renamed.mp4", await head(kind))).toBeNull();
+  });
+
+  it("refuses Matroska renamed .webm, and HEIF renamed .mp4", async () => {
+    expect(await detectUploadFormat("renamed.webm", await head("mkv"))).toBeNull();
+    expect(await detectUploadFormat("photo.mp4", ftyp("heic", "mif1"))).toBeNull();
   });
 
   it("carries the contract's limits", () => {

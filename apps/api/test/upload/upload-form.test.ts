@@ -32,6 +32,27 @@ describe("UploadForm", () => {
     expect(tooLong.problems()).toEqual([{ field: "title", reason: "must be at most 255 characters" }]);
   });
 
+  it("refuses control characters: none in the title, only tabs and line breaks in the description", () => {
+    const form = new UploadForm();
+    form.add(field("title", "Week\u00001"));
+    form.add(field("description", "Bad\u001bescape"));
+    expect(form.problems()).toEqual([
+      { field: "title", reason: "must not contain control characters" },
+      { field: "description", reason: "must not contain control characters" },
+    ]);
+    for (const title of ["tab\there", "line\nbreak", "del\u007f", "c1\u0085"]) {
+      const single = new UploadForm();
+      single.add(field("title", title));
+      expect(single.problems(), JSON.stringify(title)).toEqual([
+        { field: "title", reason: "must not contain control characters" },
+      ]);
+    }
+    const multi = new UploadForm();
+    multi.add(field("title", "Week 1 – Ünïcode ✓"));
+    multi.add(field("description", "Line one\r\n\tLine two\n"));
+    expect(multi.problems()).toEqual([]);
+  });
+
   it("refuses empty, truncated, non-text and repeated fields", () => {
     const form = new UploadForm();
     form.add(field("title", " "));

@@ -19,7 +19,18 @@ export function createCleanupHandlers(deps: JobDependencies): Pick<JobHandlers, 
     return outcome;
   };
   return {
-    cleanup: async (params, context) => report(await service.run(params, context.signal), context),
+    async cleanup(params, context) {
+      if (!params.dryRun) return report(await service.run(params, context.signal), context);
+      const preview = await service.preview(params, context.signal);
+      context.logger.info({ records: preview.records.total, files: preview.files.total }, "cleanup dry run finished");
+      return {
+        cleanedRecords: 0,
+        cleanedFiles: 0,
+        durationSeconds: preview.durationSeconds,
+        errors: preview.errors,
+        wouldClean: { records: preview.records, files: preview.files },
+      };
+    },
     // The scheduler's template carries the default parameters (see SCHEDULES).
     cleanup_stale_records: async (params, context) => report(await service.run(params, context.signal), context),
   };

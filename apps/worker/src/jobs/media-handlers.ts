@@ -35,12 +35,10 @@ export function createMediaHandlers(deps: JobDependencies): Pick<JobHandlers, "p
   });
   return {
     async prepare_media({ materialId }, context) {
-      await preparation.prepare(materialId, context);
-      return null;
+      return { outcome: await preparation.prepare(materialId, context) };
     },
     async render_storyboard({ materialId }, context) {
-      await storyboards.render(materialId, context);
-      return null;
+      return { outcome: await storyboards.render(materialId, context) };
     },
   };
 }

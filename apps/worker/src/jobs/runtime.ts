@@ -5,6 +5,7 @@ import { Value } from "@sinclair/typebox/value";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import type { RunRecorder } from "../history/run-recorder";
 import type { JobMetrics } from "../metrics";
 import type { JobHandlers } from "./types";
 
@@ -31,6 +32,8 @@ export interface WorkerRuntimeOptions {
   queues?: QueueName[];
   /** Records the duration and outcome of every attempt. */
   metrics?: JobMetrics;
+  /** Records every attempt in the run history. */
+  recorder?: RunRecorder;
 }
 
 export interface WorkerRuntime {
@@ -46,9 +49,10 @@ export function startWorkers(options: WorkerRuntimeOptions): WorkerRuntime {
   const names = options.queues ?? (Object.values(QueueName) as QueueName[]);
   const workers = names.map((queue) => {
     const settings = consumers[queue];
-    const attempt = (job: Job) => runJob(job, options, shutdown.signal);
-    const { metrics } = options;
-    const processor = metrics ? (job: Job) => metrics.observe(queue, job, () => attempt(job)) : attempt;
+    const { metrics, recorder } = options;
+    const run = (job: Job) => runJob(job, options, shutdown.signal);
+    const recorded = recorder ? (job: Job) => recorder.record(queue, job, () => run(job)) : run;
+    const processor = metrics ? (job: Job) => metrics.observe(queue, job, () => recorded(job)) : recorded;
     const worker = new Worker(queue, processor, {
       connection: options.connection,
       prefix: options.config.redis.prefix,

@@ -18,10 +18,7 @@ export function createThumbnailHandlers(
     pagePreviews: { repository: new MediaRepository(deps.database.db), maxPages: deps.config.media.previewMaxPages },
   });
   return {
-    async generate_thumbnail({ materialId }, context) {
-      await service.generate(materialId, context);
-      return null;
-    },
+    generate_thumbnail: ({ materialId }, context) => service.generate(materialId, context),
     async sweep_pending_thumbnails(_data, context) {
       return { enqueued: await sweepPendingThumbnails({ repository, queues: deps.queues, logger: context.logger }) };
     },

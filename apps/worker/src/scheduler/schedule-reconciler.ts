@@ -1,7 +1,9 @@
 import type { Config } from "@learning-hub/config";
 import type { DatabaseHandle } from "@learning-hub/db";
+import { QueueControlsRepository } from "@learning-hub/db/repositories/queue-controls";
 import { ScheduledJobsRepository } from "@learning-hub/db/repositories/scheduled-jobs";
 import {
+  applyQueueControl,
   applySchedule,
   desiredSchedule,
   type JobQueues,
@@ -27,7 +29,8 @@ export interface ScheduleReconcilerOptions {
 }
 
 /**
- * Keeps BullMQ's job schedulers equal to the desired state in PostgreSQL and config (`desiredSchedule`):
+ * Keeps BullMQ's job schedulers equal to the desired state in PostgreSQL and config (`desiredSchedule`),
+ * and each queue's pause and global concurrency equal to its `queue_controls` row:
  * at start-up, whenever the API announces a change, and every
  * `cleanup.reconcileSeconds` (which brings a flushed Redis back without a
  * restart). Runs never overlap within a process; a request arriving during a
@@ -35,6 +38,7 @@ export interface ScheduleReconcilerOptions {
  */
 export class ScheduleReconciler {
   private readonly repository: ScheduledJobsRepository;
+  private readonly controls: QueueControlsRepository;
   private subscriber: Redis | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -43,6 +47,7 @@ export class ScheduleReconciler {
 
   constructor(private readonly options: ScheduleReconcilerOptions) {
     this.repository = new ScheduledJobsRepository(options.database.db);
+    this.controls = new QueueControlsRepository(options.database.db);
   }
 
   /** Seeds the missing rows, reconciles once and starts listening; a database failure fails start-up. */
@@ -81,20 +86,39 @@ export class ScheduleReconciler {
   }
 
   private async reconcileOnce(): Promise<void> {
+    await this.reconcileSchedules();
+    await this.reconcileQueues();
+  }
+
+  private async reconcileSchedules(): Promise<void> {
     const { config, logger, queues, settings } = this.options;
     for (const definition of this.options.schedules) {
       try {
-        // No row means nobody has paused it: start-up always seeds one, so it was deleted by hand.
-        const stored = definition.pausable ? await this.repository.find(definition.id) : undefined;
-        const desired = desiredSchedule(definition, stored, config);
         const queue = scheduleQueue(queues, definition);
-        const change = await applySchedule(queue, definition, desired, settings[definition.jobName]);
+        // No row means nobody has changed it: start-up always seeds one, so it was deleted by hand.
+        const { change, desired } = await this.repository.applyLocked(definition.id, async (stored) => {
+          const desired = desiredSchedule(definition, stored, config);
+          return { change: await applySchedule(queue, definition, desired, settings[definition.jobName]), desired };
+        });
         if (change !== "unchanged" && change !== "absent") {
           logger.info({ scheduler: definition.id, change, ...desired }, "job scheduler reconciled");
         }
       } catch (error) {
         // The next signal or tick tries again.
         logger.warn({ scheduler: definition.id, err: error }, "job scheduler reconcile failed");
+      }
+    }
+  }
+
+  /** The queues' pause and global concurrency, as admins set them (no row: unpaused, unlimited). */
+  private async reconcileQueues(): Promise<void> {
+    const { logger, queues } = this.options;
+    for (const queue of queues.all()) {
+      try {
+        const changes = await this.controls.applyLocked(queue.name, (desired) => applyQueueControl(queue, desired));
+        if (changes.length > 0) logger.info({ queue: queue.name, changes }, "queue controls reconciled");
+      } catch (error) {
+        logger.warn({ queue: queue.name, err: error }, "queue controls reconcile failed");
       }
     }
   }

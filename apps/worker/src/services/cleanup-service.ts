@@ -1,10 +1,11 @@
-import type { CleanupRepository, StaleUpload } from "@learning-hub/db/repositories/cleanup";
+import type { CleanupRepository, ExpiredResumableUpload, StaleUpload } from "@learning-hub/db/repositories/cleanup";
 import type { CleanupOutcome, CleanupParams } from "@learning-hub/queue";
 import {
   derivedObjectMaterialId,
   MATERIALS_PREFIX,
   type ObjectStorage,
   PREVIEWS_PREFIX,
+  resumableTailKey,
   STORYBOARDS_PREFIX,
   StorageError,
   THUMBNAILS_PREFIX,
@@ -18,6 +19,18 @@ export const CLEANABLE_PREFIXES = [MATERIALS_PREFIX, THUMBNAILS_PREFIX, PREVIEWS
 
 /** Keys per database look-up and per delete request. */
 const BATCH_SIZE = 500;
+
+/** Record ids and file keys a dry run lists at most; its counts are always complete. */
+export const DRY_RUN_LIST_LIMIT = 1_000;
+
+/** What a cleanup would remove: the first `DRY_RUN_LIST_LIMIT` of each, and how many in all. */
+export interface CleanupPreview {
+  records: { ids: number[]; total: number };
+  files: { keys: string[]; total: number };
+  /** Objects whose existence could not be checked, listings that broke off. */
+  errors: string[];
+  durationSeconds: number;
+}
 
 export const isCleanableKey = (key: string): boolean => CLEANABLE_PREFIXES.some((prefix) => key.startsWith(prefix));
 
@@ -35,6 +48,20 @@ interface Tally {
   cleanedFiles: number;
   errors: string[];
 }
+
+/** A list that keeps its first `DRY_RUN_LIST_LIMIT` entries and counts them all. */
+class CappedList<T> {
+  readonly items: T[] = [];
+  total = 0;
+
+  add(item: T): void {
+    this.total += 1;
+    if (this.items.length < DRY_RUN_LIST_LIMIT) this.items.push(item);
+  }
+}
+
+const cleanableKeysOf = (upload: StaleUpload): string[] =>
+  [upload.filePath, upload.thumbnailPath].filter((key): key is string => key !== null && isCleanableKey(key));
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -54,10 +81,74 @@ export class CleanupService {
   async run(params: CleanupParams, signal?: AbortSignal): Promise<CleanupOutcome> {
     const started = performance.now();
     const tally: Tally = { cleanedRecords: 0, cleanedFiles: 0, errors: [] };
-    if (params.cleanupProcessing) await this.removeStaleUploads(params.maxAgeMinutes, tally, signal);
+    if (params.cleanupProcessing) {
+      await this.removeStaleUploads(params.maxAgeMinutes, tally, signal);
+      await this.removeExpiredResumableUploads(tally, signal);
+    }
     if (params.cleanupOrphans) await this.removeOrphans(tally, signal);
     const durationSeconds = Math.round(performance.now() - started) / 1000;
     return { ...tally, durationSeconds };
+  }
+
+  /**
+   * A dry run: what `run` with the same parameters would remove now, removing
+   * nothing. Stale uploads and their existing objects (unless another row
+   * references them), then orphans as the first look of a real run finds them.
+   */
+  async preview(params: CleanupParams, signal?: AbortSignal): Promise<CleanupPreview> {
+    const started = performance.now();
+    const records = new CappedList<number>();
+    const files = new CappedList<string>();
+    const tally: Tally = { cleanedRecords: 0, cleanedFiles: 0, errors: [] };
+    if (params.cleanupProcessing) await this.previewStaleUploads(params.maxAgeMinutes, records, files, tally, signal);
+    if (params.cleanupOrphans) {
+      const cutoff = this.now().getTime() - this.options.orphanGraceMinutes * 60_000;
+      const candidates: string[] = [];
+      for (const prefix of CLEANABLE_PREFIXES) {
+        await this.collectUnreferenced(prefix, cutoff, candidates, tally, signal);
+      }
+      for (const key of candidates) files.add(key);
+    }
+    return {
+      records: { ids: records.items, total: records.total },
+      files: { keys: files.items, total: files.total },
+      errors: tally.errors,
+      durationSeconds: Math.round(performance.now() - started) / 1000,
+    };
+  }
+
+  private async previewStaleUploads(
+    maxAgeMinutes: number,
+    records: CappedList<number>,
+    files: CappedList<string>,
+    tally: Tally,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { repository, storage } = this.options;
+    const cutoff = new Date(this.now().getTime() - maxAgeMinutes * 60_000);
+    let afterId = 0;
+    for (;;) {
+      const stale = await repository.findStaleUploads(cutoff, BATCH_SIZE, afterId);
+      if (stale.length === 0) return;
+      afterId = stale.at(-1)?.id ?? afterId;
+      const keys = stale.flatMap(cleanableKeysOf);
+      const shared = await repository.referencedKeys(
+        keys,
+        stale.map((upload) => upload.id),
+      );
+      for (const upload of stale) {
+        signal?.throwIfAborted();
+        records.add(upload.id);
+        for (const key of cleanableKeysOf(upload)) {
+          if (shared.has(key)) continue;
+          try {
+            if ((await storage.stat(key)) !== null) files.add(key);
+          } catch (error) {
+            tally.errors.push(`${key}: ${messageOf(error)}`);
+          }
+        }
+      }
+    }
   }
 
   private async removeStaleUploads(maxAgeMinutes: number, tally: Tally, signal?: AbortSignal): Promise<void> {
@@ -77,11 +168,46 @@ export class CleanupService {
     }
   }
 
+  /**
+   * Resumable uploads past their expiry: storage first (the multipart upload's parts, the tail object, an object
+   * completed but never activated), then the rows; a storage failure keeps the rows for the next run.
+   * Each counts as one record, and one file per thing it held in storage.
+   */
+  private async removeExpiredResumableUploads(tally: Tally, signal?: AbortSignal): Promise<void> {
+    const { repository } = this.options;
+    const failed = new Set<string>();
+    for (;;) {
+      const expired = (await repository.findExpiredResumableUploads(this.now(), BATCH_SIZE + failed.size)).filter(
+        (upload) => !failed.has(upload.id),
+      );
+      if (expired.length === 0) return;
+      for (const upload of expired) {
+        signal?.throwIfAborted();
+        try {
+          tally.cleanedFiles += await this.removeResumableObjects(upload);
+        } catch (error) {
+          failed.add(upload.id);
+          tally.errors.push(`resumable upload ${upload.id}: ${messageOf(error)}`);
+          continue;
+        }
+        if (await repository.deleteExpiredResumableUpload(upload)) tally.cleanedRecords += 1;
+      }
+    }
+  }
+
+  private async removeResumableObjects(upload: ExpiredResumableUpload): Promise<number> {
+    const { storage } = this.options;
+    const parts = upload.partEtags.map((etag, index) => ({ part: index + 1, etag }));
+    await storage.discardMultipart(upload.filePath, upload.multipartUploadId, parts);
+    const completed = (await storage.stat(upload.filePath)) !== null;
+    const removal = await storage.removeMany([resumableTailKey(upload.id), upload.filePath]);
+    if (removal.errors.length > 0) throw new Error(removal.errors.map((e) => `${e.key}: ${e.message}`).join("; "));
+    return (parts.length > 0 ? 1 : 0) + (upload.tailBytes > 0 ? 1 : 0) + (completed ? 1 : 0);
+  }
+
   /** The objects of a deleted row, unless another row references them too. */
   private async removeObjectsOf(upload: StaleUpload, tally: Tally): Promise<void> {
-    const keys = [upload.filePath, upload.thumbnailPath].filter(
-      (key): key is string => key !== null && isCleanableKey(key),
-    );
+    const keys = cleanableKeysOf(upload);
     const shared = await this.options.repository.referencedKeys(keys);
     for (const key of keys) {
       if (shared.has(key)) continue;

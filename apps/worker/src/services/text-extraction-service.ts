@@ -1,7 +1,8 @@
 import type { TextIndexRepository } from "@learning-hub/db/repositories/text-index";
-import { type ObjectStorage, StorageError } from "@learning-hub/storage";
+import type { ObjectStorage } from "@learning-hub/storage";
 import type { Logger } from "pino";
 import { extractPdfText, MediaError, type MediaErrorCode, type PdfTextLimits } from "../media";
+import { readMaterialFile } from "./material-file";
 
 export interface TextExtractionServiceDependencies {
   repository: TextIndexRepository;
@@ -43,7 +44,7 @@ export class TextExtractionService {
 
     let pages: Awaited<ReturnType<typeof extractPdfText>>;
     try {
-      const source = await this.readSource(subject.filePath);
+      const source = await readMaterialFile(this.deps.storage, subject.filePath);
       const timeoutMs = Math.max(1_000, Math.floor(this.deps.jobTimeoutMs * EXTRACTION_SHARE_OF_TIMEOUT));
       pages = await extractPdfText(source, { ...this.deps.limits, signal: attempt.signal, timeoutMs });
     } catch (error) {
@@ -56,17 +57,5 @@ export class TextExtractionService {
     if (!(await repository.replacePages(materialId, pages.pages, pages.skipped))) return "material-gone";
     if (pages.skipped) attempt.logger.info({ materialId, skipped: pages.skipped }, "text extraction hit a limit");
     return pages.pages.length > 0 ? "completed" : "no_text";
-  }
-
-  /** PDFs are at most the upload limit and pdfjs wants them whole. */
-  private async readSource(key: string): Promise<Buffer> {
-    try {
-      return await this.deps.storage.getBuffer(key);
-    } catch (error) {
-      if (error instanceof StorageError && error.isNotFound) {
-        throw new MediaError("UNREADABLE_INPUT", "the material's file is missing from storage", { cause: error });
-      }
-      throw error;
-    }
   }
 }

@@ -1,8 +1,9 @@
 import type { MediaRepository, PagePreviewRow } from "@learning-hub/db/repositories/media";
 import type { MediaFacts, ThumbnailSubject, ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
-import { type ObjectStorage, pagePreviewKey, placeholderKey, StorageError, thumbnailKey } from "@learning-hub/storage";
+import { type ObjectStorage, pagePreviewKey, placeholderKey, thumbnailKey } from "@learning-hub/storage";
 import type { Logger } from "pino";
 import { type FfmpegBinaries, MediaError, type MediaErrorCode, renderPdfAssets, renderVideoThumbnail } from "../media";
+import { readMaterialFile } from "./material-file";
 import { JPEG_CONTENT_TYPE } from "./thumbnail-keys";
 
 export interface ThumbnailServiceDependencies {
@@ -22,7 +23,18 @@ export interface ThumbnailAttempt {
   isFinalAttempt: boolean;
 }
 
-export type ThumbnailOutcome = "completed" | "already-completed" | "material-gone";
+/** How a run ended and, when it stored a thumbnail, from what kind of file and how large the JPEG is. */
+export interface ThumbnailReport {
+  outcome: "completed" | "already-completed" | "material-gone";
+  type: "video" | "pdf" | null;
+  outputBytes: number | null;
+}
+
+const ended = (outcome: "already-completed" | "material-gone"): ThumbnailReport => ({
+  outcome,
+  type: null,
+  outputBytes: null,
+});
 
 interface RenderedThumbnail {
   jpeg: Buffer;
@@ -53,18 +65,18 @@ export class ThumbnailService {
    * left alone, and the object key is fixed. A material deleted before or during the render ends quietly
    * and leaves no thumbnail object behind.
    */
-  async generate(materialId: number, attempt: ThumbnailAttempt): Promise<ThumbnailOutcome> {
+  async generate(materialId: number, attempt: ThumbnailAttempt): Promise<ThumbnailReport> {
     const { repository, storage } = this.deps;
     const subject = await repository.findSubject(materialId);
     if (!subject || subject.status === "hidden") {
       attempt.logger.info({ materialId }, "material is gone; no thumbnail needed");
-      return "material-gone";
+      return ended("material-gone");
     }
     // Retried: the upload enqueues only after activating the row, so this is a brief race at most.
     if (subject.status !== "active") throw new Error(`material ${materialId} is still ${subject.status}`);
     if (subject.thumbnailStatus === "completed") {
       attempt.logger.info({ materialId, thumbnailPath: subject.thumbnailPath }, "thumbnail already completed");
-      return "already-completed";
+      return ended("already-completed");
     }
 
     let rendered: RenderedThumbnail;
@@ -84,10 +96,10 @@ export class ThumbnailService {
       // Deleted while rendering: its delete may already have run, so the objects just stored are ours to remove.
       await storage.removeMany([key, ...rendered.pages.map((page) => page.previewPath)]);
       attempt.logger.info({ materialId }, "material was deleted during the render; thumbnail discarded");
-      return "material-gone";
+      return ended("material-gone");
     }
     if (this.deps.pagePreviews) await this.deps.pagePreviews.repository.replacePages(materialId, rendered.pages);
-    return "completed";
+    return { outcome: "completed", type: subject.type, outputBytes: rendered.jpeg.length };
   }
 
   private async render(subject: ThumbnailSubject, signal: AbortSignal): Promise<RenderedThumbnail> {
@@ -109,7 +121,7 @@ export class ThumbnailService {
         pages: [],
       };
     }
-    const source = await this.readSource(subject.filePath);
+    const source = await readMaterialFile(this.deps.storage, subject.filePath);
     const pagePreviews = this.deps.pagePreviews;
     const pages: PagePreviewRow[] = [];
     // pdfjs parses on the event loop, which also renews the job's lock: keep its budget short (it yields
@@ -134,18 +146,5 @@ export class ThumbnailService {
       facts: { durationSeconds: null, width: null, height: null, pageCount: pdf.pageCount },
       pages,
     };
-  }
-
-  /** PDFs are at most 50 MiB (upload limit) and pdfjs wants them whole. */
-  private async readSource(key: string): Promise<Buffer> {
-    try {
-      return await this.deps.storage.getBuffer(key);
-    } catch (error) {
-      // A row whose file is missing cannot get better by retrying: the file's fault, like a corrupt one.
-      if (error instanceof StorageError && error.isNotFound) {
-        throw new MediaError("UNREADABLE_INPUT", "the material's file is missing from storage", { cause: error });
-      }
-      throw error;
-    }
   }
 }

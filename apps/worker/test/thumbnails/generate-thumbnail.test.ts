@@ -180,6 +180,6 @@ describe("generate_thumbnail", () => {
   it("schedules the pending-thumbnail sweep at start-up", async () => {
     const scheduler = await harness.queues.maintenance.getJobScheduler("sweep_pending_thumbnails");
     expect(scheduler?.name).toBe("sweep_pending_thumbnails");
-    expect(scheduler?.every).toBe(5 * 60_000);
+    expect(scheduler?.pattern).toBe("*/5 * * * *");
   });
 });

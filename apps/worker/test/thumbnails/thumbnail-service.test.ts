@@ -57,7 +57,7 @@ describe("ThumbnailService", () => {
     });
     expect(await new MaterialsRepository(harness.env.database.db).hide(material.id)).toBe(true);
 
-    expect(await outcome).toBe("material-gone");
+    expect((await outcome).outcome).toBe("material-gone");
     const row = await readMaterial(harness.env, material.id);
     expect([row.status, row.thumbnailStatus, row.thumbnailPath, row.durationSeconds]).toEqual([
       "hidden",
@@ -78,7 +78,8 @@ describe("ThumbnailService", () => {
       service().generate(material.id, attempt()),
       service().generate(material.id, attempt()),
     ]);
-    expect(outcomes).toEqual(["completed", "completed"]);
+    expect(outcomes.map((report) => report.outcome)).toEqual(["completed", "completed"]);
+    expect(outcomes[0]).toMatchObject({ type: "pdf", outputBytes: expect.any(Number) });
     const row = await readMaterial(harness.env, material.id);
     expect(row.thumbnailStatus).toBe("completed");
     const image = await decodeImage(await harness.env.storage.getBuffer(row.thumbnailPath ?? ""));

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { authSessions, users } from "../schema";
 
@@ -11,6 +11,9 @@ export interface SessionAccess {
 }
 
 export type RotationResult = "rotated" | "replayed" | "dead";
+
+/** Rows per statement of the pruning delete: short transactions, no long lock on the table. */
+const PRUNE_BATCH_SIZE = 5_000;
 
 export class AuthSessionsRepository {
   constructor(private readonly db: Database) {}
@@ -82,5 +85,27 @@ export class AuthSessionsRepository {
       .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)))
       .returning({ id: authSessions.id });
     return revoked.length > 0;
+  }
+
+  /**
+   * Deletes sessions past their refresh expiry (`expires_at` before `now`), revoked or not:
+   * no token of theirs can be used any more. In batches; returns how many.
+   */
+  async deleteExpired(now: Date, batchSize = PRUNE_BATCH_SIZE): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const batch = this.db
+        .select({ id: authSessions.id })
+        .from(authSessions)
+        .where(lt(authSessions.expiresAt, now))
+        .orderBy(authSessions.expiresAt)
+        .limit(batchSize);
+      const rows = await this.db
+        .delete(authSessions)
+        .where(inArray(authSessions.id, batch))
+        .returning({ id: authSessions.id });
+      deleted += rows.length;
+      if (rows.length < batchSize) return deleted;
+    }
   }
 }

@@ -7,6 +7,7 @@ import {
   type MediaStage,
   materials,
   pagePreviews,
+  resumableUploads,
   type StoryboardRecord,
   type ThumbnailStatus,
 } from "../schema";
@@ -41,6 +42,8 @@ export interface UploadState {
   failureReason: string | null;
   sourcePath: string | null;
   storyboard: StoryboardRecord | null;
+  /** Bytes received and declared by a resumable upload still in progress; `null` for other uploads. */
+  resumable: { offset: number; size: number } | null;
 }
 
 /** The life of an upload's row: `processing` while streaming, then `active`, or gone on failure. */
@@ -129,9 +132,16 @@ export class UploadsRepository {
         failureReason: materials.failureReason,
         sourcePath: materials.sourcePath,
         storyboard: materials.storyboard,
+        resumableOffset: resumableUploads.offset,
+        resumableSize: resumableUploads.size,
       })
       .from(materials)
+      .leftJoin(resumableUploads, eq(resumableUploads.materialId, materials.id))
       .where(eq(materials.id, id));
-    return row;
+    if (!row) return undefined;
+    const { resumableOffset, resumableSize, ...state } = row;
+    const resumable =
+      resumableOffset !== null && resumableSize !== null ? { offset: resumableOffset, size: resumableSize } : null;
+    return { ...state, resumable };
   }
 }

@@ -5,6 +5,11 @@ import { type UserRow, users } from "../schema";
 /** A user as the rest of the code sees it: never carries the password hash. */
 export type User = Omit<UserRow, "passwordHash">;
 
+export interface RoleChange {
+  user: User;
+  wasAdmin: boolean;
+}
+
 export interface NewUser {
   /** Already normalised to lower case by the caller. */
   email: string;
@@ -40,9 +45,25 @@ export class UsersRepository {
     return { user, passwordHash };
   }
 
-  /** Grants or removes the admin role; `undefined` when no user has that email. */
-  async setAdmin(email: string, isAdmin: boolean): Promise<User | undefined> {
-    const [user] = await this.db.update(users).set({ isAdmin }).where(byEmail(email)).returning(publicColumns);
-    return user;
+  /**
+   * Grants or removes the admin role, telling whether the user was an admin before
+   * (read under the row's lock, in the same statement); `undefined` when no user has that email.
+   */
+  async setAdmin(email: string, isAdmin: boolean): Promise<RoleChange | undefined> {
+    const previous = this.db
+      .select({ id: users.id, isAdmin: users.isAdmin })
+      .from(users)
+      .where(byEmail(email))
+      .for("update")
+      .as("previous");
+    const [changed] = await this.db
+      .update(users)
+      .set({ isAdmin })
+      .from(previous)
+      .where(eq(users.id, previous.id))
+      .returning({ ...publicColumns, wasAdmin: previous.isAdmin });
+    if (!changed) return undefined;
+    const { wasAdmin, ...user } = changed;
+    return { user, wasAdmin };
   }
 }

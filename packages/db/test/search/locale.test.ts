@@ -2,21 +2,12 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSearchQuery, searchDocument } from "../../src/search";
-import { TEST_POSTGRES_ADMIN_URL, testDatabaseUrl } from "../test-server";
+import { admin, testDatabaseUrl } from "../test-server";
 
 /** Locales every glibc system has; `C` is the one where PostgreSQL knows nothing about non-ASCII letters. */
 const LOCALES = ["C", "C.UTF-8"];
 const suffix = randomBytes(4).toString("hex");
 const databaseName = (locale: string) => `lh_test_locale_${locale.replace(/\W/g, "").toLowerCase()}_${suffix}`;
-
-async function admin(statement: string): Promise<void> {
-  const sql = postgres(TEST_POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
-  try {
-    await sql.unsafe(statement);
-  } finally {
-    await sql.end();
-  }
-}
 
 const DOCUMENT =
   "Gradient methods: 梯度下降法的收敛条件. We learned stochastic gradient descent (SGD) with ＧＰＵ加速.";

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
-import { utf16Hex, writePdf } from "./pdf-writer";
+import { utf16Hex, writePdfObjects } from "../pdf-writer";
 
 const PDF_DATE = new Date("2026-01-05T09:00:00Z");
 
@@ -66,7 +66,7 @@ export function lectureCjkPdf(): Buffer {
       { dictionary: "<< >>", stream: slideContent(slide) },
     ]),
   ];
-  return writePdf(objects, { root: 1, info: 3 });
+  return writePdfObjects(objects, { root: 1, info: 3 });
 }
 
 const require = createRequire(import.meta.url);

@@ -1,0 +1,5840 @@
+// Generated from the API's OpenAPI document by `pnpm --filter @learning-hub/client generate`; do not edit.
+export interface paths {
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/db": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Database connectivity */
+        get: operations["getDatabaseHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Readiness for load balancers and orchestrators (`/health` is liveness): checks PostgreSQL (`select 1`), Redis (`PING`) and object storage at once, each within 1-2 s. 503 when any fails, with `details.checks` giving each one's result (`ok`, `error` or `timeout`): code `DATABASE_ERROR` when the database is among the failures, `INTERNAL_ERROR` otherwise.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List active materials, one page at a time */
+        get: operations["listMaterials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A material with related materials; counts a view
+         * @description Counts at most one view per viewer (user, else client address) per 10 minutes. `view_count` is written in batches and may lag by a few seconds.
+         */
+        get: operations["getMaterial"];
+        put?: never;
+        post?: never;
+        /** Withdraw (soft-delete) your own material */
+        delete: operations["deleteMaterial"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/like": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Like the material, or unlike it if you already do */
+        post: operations["toggleMaterialLike"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a video or PDF as a new material
+         * @description `multipart/form-data` with `file` (mp4 or webm up to 524288000 bytes, pdf up to 52428800 bytes), `title` (1-255 characters) and optional `description`, in any order. The type is read from the file's leading bytes and must match its extension (415 otherwise); the size limit applies while the file streams (413). 400 `VALIDATION_ERROR` for missing or invalid fields, 422 for a body that is not well-formed multipart.
+         */
+        post: operations["uploadMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/upload/status/{material_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where an upload stands (uploader or admin) */
+        get: operations["getUploadStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/upload/thumbnail-status/{material_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a material's thumbnail stands (uploader or admin) */
+        get: operations["getThumbnailStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/upload/{material_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete your material's file and thumbnail for good and hide the material */
+        delete: operations["deleteUpload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search active materials: titles, descriptions, PDF pages and captions, in Chinese and English
+         * @description Every word of `q` must match (English across inflections, the last word also as a prefix; Chinese of two or more characters as any substring); a misspelt English title word still finds the title. Ranked title, then description, then page and caption text; then like count, then id.
+         */
+        get: operations["searchMaterials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/captions/{lang}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload the captions of your video in one language (WebVTT, or SRT converted to WebVTT)
+         * @description Body: the caption file, `text/vtt` or `application/x-subrip`, UTF-8, at most 2 MiB. Replaces the track of the same language. Its cues are indexed for search with their start times.
+         */
+        put: operations["putCaptions"];
+        post?: never;
+        /** Delete the captions of your video in one language */
+        delete: operations["deleteCaptions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/captions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caption tracks of a material: `STORAGE_PUBLIC_URL/{path}` for a `<track>` */
+        get: operations["listCaptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange email and password for an access and a refresh token */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's profile */
+        get: operations["getCurrentUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the token pair; reusing a rotated refresh token revokes the session */
+        post: operations["refreshTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the caller's session (its access and refresh tokens) */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/cleanup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a cleanup now and wait for its result
+         * @description Removes uploads stuck in `processing` for longer than `max_age_minutes` (with their objects) and objects no material references that are older than the grace period; placeholders are never removed.
+         */
+        post: operations["runCleanup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/scheduler/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether workers run scheduled jobs, and when each runs next */
+        get: operations["getSchedulerStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/scheduler/jobs/{job_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a scheduled job (stays paused across restarts); pausing a paused job is fine */
+        post: operations["pauseScheduledJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/scheduler/jobs/{job_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a scheduled job; resuming a running job is fine */
+        post: operations["resumeScheduledJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Failed jobs of a queue, newest first */
+        get: operations["listFailedJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{queue}/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed job back to its queue for another try
+         * @description 404 `NOT_FOUND` for an unknown job, 400 `INVALID_STATUS` for a job that has not failed.
+         */
+        post: operations["retryFailedJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        UserProfile: {
+            /** @example 1 */
+            id: number;
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example Ada Lovelace */
+            name: string;
+            avatar_url: string | null;
+            /** @example true */
+            is_active: boolean;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T08:30:00Z
+             */
+            created_at: string;
+        };
+        LoginResult: {
+            /**
+             * @description Bearer token for `Authorization`
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwidHlwIjoiYWNjZXNzIn0.3q2GnJ2QpOQ7uWcS0u3iXcLd9jVn0w3n1bXz4sYf0aI
+             */
+            access_token: string;
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwidHlwIjoicmVmcmVzaCJ9.Qm9vT3Vq4R2VtJ3bHc9pXyq7n0bXz4sYf0aI3q2GnJ2 */
+            refresh_token: string;
+            /** @enum {string} */
+            token_type: "bearer";
+            /**
+             * @description Seconds until the access token expires
+             * @example 1800
+             */
+            expires_in: number;
+            user: components["schemas"]["UserProfile"];
+        };
+        RefreshResult: {
+            /**
+             * @description Bearer token for `Authorization`
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwidHlwIjoiYWNjZXNzIn0.3q2GnJ2QpOQ7uWcS0u3iXcLd9jVn0w3n1bXz4sYf0aI
+             */
+            access_token: string;
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwidHlwIjoicmVmcmVzaCJ9.Qm9vT3Vq4R2VtJ3bHc9pXyq7n0bXz4sYf0aI3q2GnJ2 */
+            refresh_token: string;
+            /** @enum {string} */
+            token_type: "bearer";
+        };
+        LogoutResult: {
+            /** @example Successfully logged out */
+            message: string;
+            /** @example Please discard your tokens on the client side */
+            detail: string;
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "healthy";
+            /** @example 1.0.0 */
+            version: string;
+            /** @example production */
+            environment: string;
+        };
+        DatabaseHealth: {
+            /** @enum {string} */
+            status: "healthy";
+            /** @enum {string} */
+            database: "connected";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready";
+            checks: {
+                /** @enum {string} */
+                database: "ok";
+                /** @enum {string} */
+                redis: "ok";
+                /** @enum {string} */
+                storage: "ok";
+            };
+        };
+        JobActionResult: {
+            /** @enum {boolean} */
+            success: true;
+            /** @example Job cleanup_job paused successfully */
+            message: string;
+            /** @example cleanup_job */
+            job_id: string;
+        };
+        CleanupResult: {
+            /** @enum {boolean} */
+            success: true;
+            /** @example 3 */
+            cleaned_records: number;
+            /** @example 5 */
+            cleaned_files: number;
+            /** @example 2.5 */
+            duration_seconds: number;
+            /** @description Objects that could not be removed, one message each */
+            errors: string[];
+        };
+        ScheduledJob: {
+            /** @example cleanup_job */
+            id: string;
+            /** @example cleanup_stale_records */
+            name: string;
+            /**
+             * Format: date-time
+             * @description `null` while paused
+             * @example 2024-01-15T08:30:00Z
+             */
+            next_run_time: string | null;
+        };
+        SchedulerStatus: {
+            /** @description Whether at least one worker consumes the queue the scheduled jobs run on */
+            running: boolean;
+            jobs: components["schemas"]["ScheduledJob"][];
+        };
+        FailedJob: {
+            /** @example thumbnail-42 */
+            id: string;
+            /** @enum {string} */
+            queue: "thumbnails" | "maintenance";
+            /** @example generate_thumbnail */
+            name: string;
+            /**
+             * @example {
+             *       "materialId": 42
+             *     }
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @example ffmpeg wrote no frame */
+            failed_reason: string;
+            /** @example 3 */
+            attempts_made: number;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T08:30:00Z
+             */
+            failed_at: string | null;
+        };
+        FailedJobPage: {
+            items: components["schemas"]["FailedJob"][];
+            /** @example 1 */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            page_size: number;
+        };
+        Material: {
+            /** @example 42 */
+            id: number;
+            /** @example Linear algebra, lecture 3 */
+            title: string;
+            /** @example Eigenvalues and eigenvectors, with worked examples */
+            description: string | null;
+            /** @enum {string} */
+            type: "video" | "pdf";
+            /** @example materials/1/20240115_083000_video.mp4 */
+            file_path: string;
+            /**
+             * @description Bytes
+             * @example 10485760
+             */
+            file_size: number;
+            /** @example mp4 */
+            file_format: string;
+            /** @example thumbnails/1/1.jpg */
+            thumbnail_path: string | null;
+            /** @example 1 */
+            uploader_id: number;
+            /**
+             * @description Views are buffered and written in batches, so this may lag by a few seconds
+             * @example 128
+             */
+            view_count: number;
+            /** @example 7 */
+            like_count: number;
+            /** @enum {string} */
+            status: "processing" | "active" | "hidden";
+            /**
+             * Format: date-time
+             * @example 2024-01-15T08:30:00Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T08:30:00Z
+             */
+            updated_at: string;
+            /** @enum {string} */
+            thumbnail_status: "pending" | "completed" | "failed";
+            /** @example 312.5 */
+            duration_seconds: number | null;
+            /** @example 1280 */
+            width: number | null;
+            /** @example 720 */
+            height: number | null;
+            /** @example 12 */
+            page_count: number | null;
+        };
+        MaterialListItem: {
+            /** @example 42 */
+            id: number;
+            /** @example Linear algebra, lecture 3 */
+            title: string;
+            /** @example Eigenvalues and eigenvectors, with worked examples */
+            description: string | null;
+            /** @enum {string} */
+            type: "video" | "pdf";
+            /** @example materials/1/20240115_083000_video.mp4 */
+            file_path: string;
+            /**
+             * @description Bytes
+             * @example 10485760
+             */
+            file_size: number;
+            /** @example mp4 */
+            file_format: string;
+            /** @example thumbnails/1/1.jpg */
+            thumbnail_path: string | null;
+            /** @example 1 */
+            uploader_id: number;
+            /**
+             * @description Views are buffered and written in batches, so this may lag by a few seconds
+             * @example 128
+             */
+            view_count: number;
+            /** @example 7 */
+            like_count: number;
+            /** @enum {string} */
+            status: "processing" | "active" | "hidden";
+            /**
+             * Format: date-time
+             * @example 2024-01-15T08:30:00Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T08:30:00Z
+             */
+            updated_at: string;
+            /** @enum {string} */
+            thumbnail_status: "pending" | "completed" | "failed";
+            /** @example 312.5 */
+            duration_seconds: number | null;
+            /** @example 1280 */
+            width: number | null;
+            /** @example 720 */
+            height: number | null;
+            /** @example 12 */
+            page_count: number | null;
+            /** @example Ada Lovelace */
+            uploader_name: string;
+            /** @example https://cdn.example.com/avatars/1.png */
+            uploader_avatar: string | null;
+            /** @description Whether the caller liked it; false for anonymous callers */
+            is_liked: boolean;
+        };
+        RelatedMaterial: {
+            id: number;
+            title: string;
+            /** @enum {string} */
+            type: "video" | "pdf";
+            thumbnail_path: string | null;
+            view_count: number;
+            like_count: number;
+        };
+        MaterialDetail: {
+            /** @example 42 */
+            id: number;
+            /** @example Linear algebra, lecture 3 */
+            title: string;
+            /** @example Eigenvalues and eigenvectors, with worked examples */
+            description: string | null;
+            /** @enum {string} */
+            type: "video" | "pdf";
+            /** @example materials/1/20240115_083000_video.mp4 */
+            file_path: string;
+            /**
+             * @description Bytes
+             * @example 10485760
+             */
+            file_size: number;
+            /** @example mp4 */
+            file_format: string;
+            /** @example thumbnails/1/1.jpg */
+            thumbnail_path: string | null;
+            /** @example 1 */
+            uploader_id: number;
+            /**
+             * @description Views are buffered and written in batches, so this may lag by a few seconds
+             * @example 128
+             */
+            view_count: number;
+            /** @example 7 */
+            like_count: number;
+            /** @enum {string} */
+            status: "processing" | "active" | "hidden";
+            /**
+             * Format: date-time
+             * @example 2024-01-15T08:30:00Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2024-01-15T08:30:00Z
+             */
+            updated_at: string;
+            /** @enum {string} */
+            thumbnail_status: "pending" | "completed" | "failed";
+            /** @example 312.5 */
+            duration_seconds: number | null;
+            /** @example 1280 */
+            width: number | null;
+            /** @example 720 */
+            height: number | null;
+            /** @example 12 */
+            page_count: number | null;
+            /** @example Ada Lovelace */
+            uploader_name: string;
+            /** @example https://cdn.example.com/avatars/1.png */
+            uploader_avatar: string | null;
+            /** @description Whether the caller liked it; false for anonymous callers */
+            is_liked: boolean;
+            related_materials: components["schemas"]["RelatedMaterial"][];
+        };
+        MaterialPage: {
+            items: components["schemas"]["MaterialListItem"][];
+            /** @example 57 */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /** @example 20 */
+            page_size: number;
+            /** @example 3 */
+            total_pages: number;
+        };
+        LikeToggle: {
+            /** @example true */
+            is_liked: boolean;
+            /** @example 8 */
+            like_count: number;
+        };
+        UploadStatus: {
+            /** @example 42 */
+            material_id: number;
+            /** @enum {string} */
+            status: "processing" | "active" | "hidden";
+            /**
+             * @description 50 while processing, 100 once active or hidden
+             * @example 100
+             */
+            progress: number;
+            /** @example Upload complete and ready */
+            message: string;
+            /**
+             * @description The generated thumbnail, or the type's placeholder image once generation failed
+             * @example thumbnails/1/1.jpg
+             */
+            thumbnail_path: string | null;
+            /** @description Whether a thumbnail of this material was generated */
+            has_thumbnail: boolean;
+        };
+        ThumbnailStatus: {
+            /** @example 42 */
+            material_id: number;
+            /** @enum {string} */
+            thumbnail_status: "pending" | "completed" | "failed";
+            /**
+             * @description The generated thumbnail, or the type's placeholder image once generation failed
+             * @example thumbnails/1/1.jpg
+             */
+            thumbnail_path: string | null;
+            /** @description Whether a thumbnail of this material was generated */
+            has_thumbnail: boolean;
+        };
+        SearchMatch: {
+            /** @enum {string} */
+            field: "title" | "description" | "page" | "caption";
+            /** @description The PDF page (1-based) of a `page` match */
+            page: number | null;
+            /** @description Where a `caption` match starts in the video */
+            start_seconds: number | null;
+            /**
+             * @description About 160 characters around the match, HTML-escaped, matched words in `<mark>` (the only markup)
+             * @example …stochastic <mark>gradient</mark> descent converges when…
+             */
+            snippet: string;
+        };
+        SearchResult: {
+            material: components["schemas"]["MaterialListItem"];
+            /** @description 1 title, 0.8 misspelt title, 0.6 description, 0.4 page or caption text; ties by like count, then id */
+            score: number;
+            /** @description Best first */
+            matches: components["schemas"]["SearchMatch"][];
+        };
+        SearchPage: {
+            items: components["schemas"]["SearchResult"][];
+            total: number;
+            page: number;
+            page_size: number;
+            total_pages: number;
+        };
+        CaptionTrack: {
+            /** @example zh-Hans */
+            lang: string;
+            /**
+             * @description WebVTT object key
+             * @example captions/1/42/zh-Hans.vtt
+             */
+            path: string;
+        };
+        CaptionTrackList: components["schemas"]["CaptionTrack"][];
+        /** @description An error answer with code RATE_LIMIT_EXCEEDED */
+        RateLimitExceededError: {
+            error: {
+                /** @enum {string} */
+                code: "RATE_LIMIT_EXCEEDED";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code INTERNAL_ERROR */
+        InternalError: {
+            error: {
+                /** @enum {string} */
+                code: "INTERNAL_ERROR";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code DATABASE_ERROR or SERVICE_UNAVAILABLE */
+        DatabaseErrorOrServiceUnavailableError: {
+            error: {
+                /** @enum {string} */
+                code: "DATABASE_ERROR" | "SERVICE_UNAVAILABLE";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code DATABASE_ERROR or INTERNAL_ERROR or SERVICE_UNAVAILABLE */
+        DatabaseErrorOrInternalErrorOrServiceUnavailableError: {
+            error: {
+                /** @enum {string} */
+                code: "DATABASE_ERROR" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code INVALID_TYPE or VALIDATION_ERROR */
+        InvalidTypeOrValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "INVALID_TYPE" | "VALIDATION_ERROR";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code VALIDATION_ERROR */
+        ValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "VALIDATION_ERROR";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code NOT_FOUND */
+        NotFoundError: {
+            error: {
+                /** @enum {string} */
+                code: "NOT_FOUND";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code ALREADY_DELETED or VALIDATION_ERROR */
+        AlreadyDeletedOrValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "ALREADY_DELETED" | "VALIDATION_ERROR";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code INVALID_TOKEN or UNAUTHORIZED or USER_NOT_FOUND */
+        InvalidTokenOrUnauthorizedOrUserNotFoundError: {
+            error: {
+                /** @enum {string} */
+                code: "INVALID_TOKEN" | "UNAUTHORIZED" | "USER_NOT_FOUND";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code FORBIDDEN or INACTIVE_USER */
+        ForbiddenOrInactiveUserError: {
+            error: {
+                /** @enum {string} */
+                code: "FORBIDDEN" | "INACTIVE_USER";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code FILE_TOO_LARGE */
+        FileTooLargeError: {
+            error: {
+                /** @enum {string} */
+                code: "FILE_TOO_LARGE";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code INVALID_STATUS or VALIDATION_ERROR */
+        InvalidStatusOrValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "INVALID_STATUS" | "VALIDATION_ERROR";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code INACTIVE_USER */
+        InactiveUserError: {
+            error: {
+                /** @enum {string} */
+                code: "INACTIVE_USER";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code UNSUPPORTED_FILE_TYPE */
+        UnsupportedFileTypeError: {
+            error: {
+                /** @enum {string} */
+                code: "UNSUPPORTED_FILE_TYPE";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code INTERNAL_ERROR or UPLOAD_FAILED */
+        InternalErrorOrUploadFailedError: {
+            error: {
+                /** @enum {string} */
+                code: "INTERNAL_ERROR" | "UPLOAD_FAILED";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code ALREADY_DELETED or INVALID_STATUS or VALIDATION_ERROR */
+        AlreadyDeletedOrInvalidStatusOrValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "ALREADY_DELETED" | "INVALID_STATUS" | "VALIDATION_ERROR";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code EMAIL_ALREADY_EXISTS or VALIDATION_ERROR */
+        EmailAlreadyExistsOrValidationError: {
+            error: {
+                /** @enum {string} */
+                code: "EMAIL_ALREADY_EXISTS" | "VALIDATION_ERROR";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code UNAUTHORIZED */
+        UnauthorizedError: {
+            error: {
+                /** @enum {string} */
+                code: "UNAUTHORIZED";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code INVALID_TOKEN or USER_NOT_FOUND */
+        InvalidTokenOrUserNotFoundError: {
+            error: {
+                /** @enum {string} */
+                code: "INVALID_TOKEN" | "USER_NOT_FOUND";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code CLEANUP_FAILED or INTERNAL_ERROR */
+        CleanupFailedOrInternalError: {
+            error: {
+                /** @enum {string} */
+                code: "CLEANUP_FAILED" | "INTERNAL_ERROR";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** @description An error answer with code JOB_NOT_FOUND */
+        JobNotFoundError: {
+            error: {
+                /** @enum {string} */
+                code: "JOB_NOT_FOUND";
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description The request's id (the client's `x-request-id` when it sent a sane one); logs carry it */
+        RequestId: string;
+        /** @description Seconds until the client may try again */
+        RetryAfter: number;
+        /** @description Requests allowed per window */
+        RateLimitLimit: number;
+        /** @description Requests left in this window */
+        RateLimitRemaining: number;
+        /** @description Seconds until the window resets */
+        RateLimitReset: number;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getDatabaseHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PostgreSQL answers */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseHealth"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every dependency answers */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR` when the database is among the failed checks, `INTERNAL_ERROR` otherwise; `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrInternalErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    listMaterials: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                sort_by?: "created_at" | "view_count" | "like_count";
+                sort_order?: "asc" | "desc";
+                material_type?: "video" | "pdf";
+                /** @description Only this uploader's materials */
+                uploader_id?: number;
+                /** @description Only materials matching this search (as `GET /search`, 1-200 characters after trimming), in the list's order */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of materials */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialPage"];
+                };
+            };
+            /** @description `INVALID_TYPE` when `material_type` is not video or pdf; `VALIDATION_ERROR` otherwise; `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_TYPE",
+                     *         "message": "material_type must be video or pdf",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "material_type",
+                     *               "reason": "must be one of: video, pdf"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTypeOrValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getMaterial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The material */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialDetail"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, or not one the caller may see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    deleteMaterial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `ALREADY_DELETED`: the material is already withdrawn; `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ALREADY_DELETED",
+                     *         "message": "Material is already deleted",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AlreadyDeletedOrValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `FORBIDDEN`: only the uploader can delete it; `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Only the uploader can delete this material",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, or not one the caller may see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    toggleMaterialLike: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the caller now likes it, and the new count */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LikeToggle"];
+                };
+            };
+            /** @description `INVALID_STATUS`: the material is not active; `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_STATUS",
+                     *         "message": "The upload is still in progress",
+                     *         "details": {
+                     *           "status": "processing"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidStatusOrValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InactiveUserError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, or not one the caller may see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    uploadMaterial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description An mp4 or webm video (at most 524288000 bytes) or a pdf (at most 52428800 bytes)
+                     */
+                    file: Blob;
+                    /** @example Linear algebra, lecture 3 */
+                    title: string;
+                    /** @example Eigenvalues and eigenvectors, with worked examples */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new material */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    /** @description The material's URL */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Material"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a missing or invalid field, or more than one file */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InactiveUserError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the file passed its type's size limit; `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `UNSUPPORTED_FILE_TYPE`: not an mp4, webm or pdf, or the extension does not match */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_FILE_TYPE",
+                     *         "message": "Only mp4 and webm videos and pdf documents are accepted",
+                     *         "details": {
+                     *           "filename": "notes.docx"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedFileTypeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `UPLOAD_FAILED`: storage failed or did not answer (within about twice `STORAGE_TIMEOUT_MS`); nothing is left behind; `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UPLOAD_FAILED",
+                     *         "message": "Upload failed",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalErrorOrUploadFailedError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getUploadStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload's state */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadStatus"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `FORBIDDEN`: only the uploader or an admin may see it; `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Only the uploader can delete this material",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getThumbnailStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thumbnail's state */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThumbnailStatus"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `FORBIDDEN`: only the uploader or an admin may see it; `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Only the uploader can delete this material",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    deleteUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `ALREADY_DELETED` when already hidden; `INVALID_STATUS` while its upload is in progress; `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "ALREADY_DELETED",
+                     *         "message": "Material is already deleted",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AlreadyDeletedOrInvalidStatusOrValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `FORBIDDEN`: only the uploader can delete it; `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Only the uploader can delete this material",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    searchMaterials: {
+        parameters: {
+            query: {
+                /** @description What to find: 1-200 characters after trimming. Chinese, English or both; the last word also matches as a prefix. */
+                q: string;
+                material_type?: "video" | "pdf";
+                uploader_id?: number;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of matches */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description `VALIDATION_ERROR` when `q` is not 1-200 characters after trimming; `INVALID_TYPE` for a bad `material_type`; `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTypeOrValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    putCaptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+                /** @description BCP-47 language tag, stored in canonical form (`zh-hans` becomes `zh-Hans`) */
+                lang: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored track */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptionTrack"];
+                };
+            };
+            /** @description `VALIDATION_ERROR` for a bad language tag or a file that does not parse (`details.line` names the line); `INVALID_TYPE` for a PDF; `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTypeOrValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `FORBIDDEN`: only the uploader can change captions; `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Only the uploader can delete this material",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, or not one the caller may see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: over 2 MiB; `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNSUPPORTED_FILE_TYPE`: not text/vtt or application/x-subrip */
+            415: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_FILE_TYPE",
+                     *         "message": "Only mp4 and webm videos and pdf documents are accepted",
+                     *         "details": {
+                     *           "filename": "notes.docx"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnsupportedFileTypeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    deleteCaptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+                /** @description BCP-47 language tag, stored in canonical form (`zh-hans` becomes `zh-Hans`) */
+                lang: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `FORBIDDEN`: only the uploader can change captions; `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Only the uploader can delete this material",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, or no captions in that language */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    listCaptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its caption tracks */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptionTrackList"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, or not one the caller may see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @example user@example.com
+                     */
+                    email: string;
+                    /** @example Ada Lovelace */
+                    name: string;
+                    /** @example correct-horse-battery-staple */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new account */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            /** @description `EMAIL_ALREADY_EXISTS`: an account uses this email; `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "EMAIL_ALREADY_EXISTS",
+                     *         "message": "Email is already registered",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EmailAlreadyExistsOrValidationError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @example user@example.com
+                     */
+                    email: string;
+                    /** @example correct-horse-battery-staple */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A new session's tokens and the user */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResult"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: wrong email or password */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InactiveUserError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getCurrentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InactiveUserError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    refreshTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwidHlwIjoicmVmcmVzaCJ9.Qm9vT3Vq4R2VtJ3bHc9pXyq7n0bXz4sYf0aI3q2GnJ2 */
+                    refresh_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new token pair */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshResult"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `INVALID_TOKEN` / `USER_NOT_FOUND`: the refresh token is not usable */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_TOKEN",
+                     *         "message": "Token is invalid or expired",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InactiveUserError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is revoked */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogoutResult"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InactiveUserError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    runCleanup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Remove uploads stuck in `processing`
+                     * @default true
+                     */
+                    cleanup_processing?: boolean;
+                    /**
+                     * @description Remove objects no material references
+                     * @default true
+                     */
+                    cleanup_orphans?: boolean;
+                    /**
+                     * @description Age after which a `processing` upload counts as abandoned
+                     * @default 30
+                     */
+                    max_age_minutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description What the cleanup removed */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanupResult"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `CLEANUP_FAILED`: the job failed or did not finish in time; `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CLEANUP_FAILED",
+                     *         "message": "Cleanup did not finish within 60 seconds",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CleanupFailedOrInternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getSchedulerStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled jobs */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulerStatus"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    pauseScheduledJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example cleanup_job */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job is paused */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobActionResult"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `JOB_NOT_FOUND`: no scheduled job has this id */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "JOB_NOT_FOUND",
+                     *         "message": "Scheduled job nightly_report not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["JobNotFoundError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    resumeScheduledJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example cleanup_job */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job is scheduled again */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobActionResult"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `JOB_NOT_FOUND`: no scheduled job has this id */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "JOB_NOT_FOUND",
+                     *         "message": "Scheduled job nightly_report not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["JobNotFoundError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    listFailedJobs: {
+        parameters: {
+            query: {
+                queue: "thumbnails" | "maintenance";
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of failed jobs */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedJobPage"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    retryFailedJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: "thumbnails" | "maintenance";
+                /** @example thumbnail-42 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job is queued again */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobActionResult"];
+                };
+            };
+            /** @description `INVALID_STATUS`: the job has not failed; `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INVALID_STATUS",
+                     *         "message": "The upload is still in progress",
+                     *         "details": {
+                     *           "status": "processing"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidStatusOrValidationError"];
+                };
+            };
+            /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+            401: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication required",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                };
+            };
+            /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+            403: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INACTIVE_USER",
+                     *         "message": "User account is disabled",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such job in the queue */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+            413: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FILE_TOO_LARGE",
+                     *         "message": "Request body is too large",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileTooLargeError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+}
