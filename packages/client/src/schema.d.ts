@@ -109,6 +109,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/materials/{material_id}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Small previews of every page of a PDF material (converted documents included)
+         * @description Visible like the material's detail: others see active materials only. Pages up to the configured cap (default 300) get a 320 px wide JPEG; an empty list until the worker made them.
+         */
+        get: operations["listMaterialPagePreviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/storyboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sprite sheets and a WebVTT thumbnails track of a video, for scrubbing previews
+         * @description Visible like the material's detail; 404 until the worker made it (or for a PDF).
+         */
+        get: operations["getMaterialStoryboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/upload": {
         parameters: {
             query?: never;
@@ -238,6 +278,918 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/upload/resumable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a resumable (tus) upload
+         * @description tus 1.0 resumable upload (core, creation, creation-with-upload, termination, expiration) of one mp4, webm or pdf as a new material; use a tus client such as tus-js-client. Every request carries the Bearer token and `Tus-Resumable: 1.0.0`. `POST` creates it: `Upload-Length` (the file's size; `Upload-Defer-Length` is refused) and `Upload-Metadata` with base64 `filename` (its extension declares the type), `title` (1-255 characters) and optional `description`. 400 `VALIDATION_ERROR` for bad metadata, 413 `FILE_TOO_LARGE` over the type's limit, 415 for another extension, 429 `TOO_MANY_UPLOADS` past the per-user number of unfinished uploads. The material row is `processing` from then on and `GET /upload/status/{id}` reports the share of bytes received. `HEAD {Location}` gives `Upload-Offset`; `PATCH {Location}` (`Content-Type: application/offset+octet-stream`) appends bytes at `Upload-Offset` (409 `UPLOAD_OFFSET_CONFLICT` when it is not the stored offset). The first bytes must be of the declared type: otherwise 415 and the upload is terminated. The PATCH that completes the file makes the material `active` and answers with `X-Material-Id`. `DELETE {Location}` terminates the upload. Unfinished uploads expire (`Upload-Expires`, 410 `UPLOAD_EXPIRED`) and are removed by the cleanup job. Another user's upload answers 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created; `Location` is the upload's URL */
+                201: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `VALIDATION_ERROR`: bad `Upload-Metadata` or `Upload-Length`, or `Upload-Defer-Length` */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InactiveUserError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: no `Tus-Resumable: 1.0.0` */
+                412: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FILE_TOO_LARGE`: `Upload-Length` over the type's limit; `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FILE_TOO_LARGE",
+                         *         "message": "Request body is too large",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["FileTooLargeError"];
+                    };
+                };
+                /** @description `UNSUPPORTED_FILE_TYPE`: the file name's type is not accepted, or sent bytes are not of it */
+                415: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `TOO_MANY_UPLOADS`: too many unfinished uploads (or `RATE_LIMIT_EXCEEDED`); `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `UPLOAD_FAILED`: storage or the database failed; `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/upload/resumable/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Terminate a resumable upload: its parts and its material row go */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InactiveUserError"];
+                    };
+                };
+                /** @description `NOT_FOUND`: no such unfinished upload of yours */
+                404: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FILE_TOO_LARGE",
+                         *         "message": "Request body is too large",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["FileTooLargeError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a path parameter is too long */
+                414: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        /** Offset of a resumable upload (`Upload-Offset`, `Upload-Length`) */
+        head: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InactiveUserError"];
+                    };
+                };
+                /** @description `NOT_FOUND`: no such unfinished upload of yours */
+                404: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UPLOAD_EXPIRED`: past `Upload-Expires` */
+                410: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a path parameter is too long */
+                414: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        /** Append bytes to a resumable upload at `Upload-Offset` */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stored; `Upload-Offset` is the new offset, `X-Material-Id` once complete */
+                204: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InactiveUserError"];
+                    };
+                };
+                /** @description `NOT_FOUND`: no such unfinished upload of yours */
+                404: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UPLOAD_OFFSET_CONFLICT`: `Upload-Offset` is not the stored offset */
+                409: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UPLOAD_EXPIRED`: past `Upload-Expires` */
+                410: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FILE_TOO_LARGE`: more bytes than `Upload-Length`; `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FILE_TOO_LARGE",
+                         *         "message": "Request body is too large",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["FileTooLargeError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a path parameter is too long */
+                414: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNSUPPORTED_FILE_TYPE`: the first bytes are not of the declared type; the upload is gone */
+                415: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `UPLOAD_FAILED`: storage or the database failed; the stored offset stays valid; `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -334,7 +1286,7 @@ export interface paths {
         put?: never;
         /**
          * Run a cleanup now and wait for its result
-         * @description Removes uploads stuck in `processing` for longer than `max_age_minutes` (with their objects) and objects no material references that are older than the grace period; placeholders are never removed.
+         * @description Removes uploads stuck in `processing` for longer than `max_age_minutes` (with their objects) and objects no material references that are older than the grace period; placeholders are never removed. With `dry_run: true` it removes nothing and lists what it would remove in `would_clean`.
          */
         post: operations["runCleanup"];
         delete?: never;
@@ -350,7 +1302,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Whether workers run scheduled jobs, and when each runs next */
+        /** Whether workers run scheduled jobs; each job's cron, paused flag, next and last run */
         get: operations["getSchedulerStatus"];
         put?: never;
         post?: never;
@@ -431,10 +1383,1653 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/scheduler/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a scheduled job's cron (UTC); every worker applies it within seconds
+         * @description Stored in PostgreSQL, so restarts and a Redis flush keep it. 400 `VALIDATION_ERROR` with the cron parser's reason, or for a schedule running more often than once a minute.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example cleanup_job */
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Cron, read in UTC: 5 fields, or 6 with seconds first; at most once a minute
+                         * @example *\/15 * * * *
+                         */
+                        cron: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @example cleanup_job */
+                            id: string;
+                            /** @example cleanup_stale_records */
+                            name: string;
+                            /** @example *\/15 * * * * */
+                            cron: string;
+                            paused: boolean;
+                            /** @description The next five run times of `cron` (UTC), whether paused or not */
+                            next_runs: string[];
+                            last_run: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @example 2024-01-15T08:30:00Z
+                                 */
+                                started_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @example 2024-01-15T08:30:00Z
+                                 */
+                                finished_at: string | null;
+                                /** @enum {string} */
+                                outcome: "running" | "completed" | "failed" | "retrying" | "interrupted";
+                                summary: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                    };
+                };
+                /** @description `JOB_NOT_FOUND`: no scheduled job has this id */
+                404: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FILE_TOO_LARGE",
+                         *         "message": "Request body is too large",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["FileTooLargeError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a path parameter is too long */
+                414: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/admin/scheduler/jobs/{job_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a scheduled job now
+         * @description At most one run of a job at a time: 409 `JOB_ALREADY_RUNNING` while one waits or runs.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @example cleanup_job */
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The job id of the run; its history rows carry it as `job_id` */
+                            run_id: string;
+                        };
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                    };
+                };
+                /** @description `JOB_NOT_FOUND`: no scheduled job has this id */
+                404: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `JOB_ALREADY_RUNNING`: a run of this job waits or runs (`details.run_id`) */
+                409: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FILE_TOO_LARGE",
+                         *         "message": "Request body is too large",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["FileTooLargeError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a path parameter is too long */
+                414: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/scheduler/jobs/{job_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run history of a scheduled job, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    outcome?: "running" | "completed" | "failed" | "retrying" | "interrupted";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    /** @example cleanup_job */
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @example thumbnails */
+                                queue: string;
+                                /** @example generate_thumbnail */
+                                name: string;
+                                /** @description BullMQ's job id; a run started by `POST .../run` has its `run_id` */
+                                job_id: string;
+                                /** @description The scheduled job it belongs to */
+                                scheduler_id: string | null;
+                                material_id: number | null;
+                                attempt: number;
+                                /**
+                                 * Format: date-time
+                                 * @example 2024-01-15T08:30:00Z
+                                 */
+                                started_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @example 2024-01-15T08:30:00Z
+                                 */
+                                finished_at: string | null;
+                                duration_ms: number | null;
+                                /** @enum {string} */
+                                outcome: "running" | "completed" | "failed" | "retrying" | "interrupted";
+                                error: string | null;
+                                /** @description What the job did: cleanup counts, thumbnail kind and output size… */
+                                summary: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                            total: number;
+                            page: number;
+                            page_size: number;
+                            total_pages: number;
+                        };
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                    };
+                };
+                /** @description `JOB_NOT_FOUND`: no scheduled job has this id */
+                404: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a path parameter is too long */
+                414: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run history of every job of every queue, newest first
+         * @description One row per attempt, recorded by the worker; kept `JOB_RUN_RETENTION_DAYS` days.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    queue?: "thumbnails" | "maintenance" | "media";
+                    name?: string;
+                    outcome?: "running" | "completed" | "failed" | "retrying" | "interrupted";
+                    material_id?: number;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @example thumbnails */
+                                queue: string;
+                                /** @example generate_thumbnail */
+                                name: string;
+                                /** @description BullMQ's job id; a run started by `POST .../run` has its `run_id` */
+                                job_id: string;
+                                /** @description The scheduled job it belongs to */
+                                scheduler_id: string | null;
+                                material_id: number | null;
+                                attempt: number;
+                                /**
+                                 * Format: date-time
+                                 * @example 2024-01-15T08:30:00Z
+                                 */
+                                started_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @example 2024-01-15T08:30:00Z
+                                 */
+                                finished_at: string | null;
+                                duration_ms: number | null;
+                                /** @enum {string} */
+                                outcome: "running" | "completed" | "failed" | "retrying" | "interrupted";
+                                error: string | null;
+                                /** @description What the job did: cleanup counts, thumbnail kind and output size… */
+                                summary: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                            total: number;
+                            page: number;
+                            page_size: number;
+                            total_pages: number;
+                        };
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit trail of admin actions, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** @description The admin's user id; null from the CLI */
+                                actor_id: number | null;
+                                /** @enum {string} */
+                                actor_source: "api" | "cli";
+                                /** @example scheduler.edit */
+                                action: string;
+                                /** @example scheduled_job */
+                                target_type: string;
+                                /** @example cleanup_job */
+                                target_id: string;
+                                before: {
+                                    [key: string]: unknown;
+                                } | null;
+                                after: {
+                                    [key: string]: unknown;
+                                } | null;
+                                request_id: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2024-01-15T08:30:00Z
+                                 */
+                                created_at: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            page_size: number;
+                            total_pages: number;
+                        };
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each queue: jobs by state, paused, global concurrency limit, workers connected */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queues: {
+                                /** @enum {string} */
+                                name: "thumbnails" | "maintenance" | "media";
+                                counts: {
+                                    waiting: number;
+                                    active: number;
+                                    delayed: number;
+                                    prioritized: number;
+                                    paused: number;
+                                    failed: number;
+                                    completed: number;
+                                };
+                                /** @description As admins set it (PostgreSQL); workers apply it within seconds */
+                                paused: boolean;
+                                /** @description Jobs of the queue running at once across all workers (BullMQ global concurrency); null: no limit */
+                                concurrency: number | null;
+                                /** @description Worker connections consuming the queue */
+                                workers: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/queues/{queue}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Pause or resume a queue and set its global concurrency (null: no limit)
+         * @description Stored in PostgreSQL and applied to BullMQ by the API and every worker within seconds.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    queue: "thumbnails" | "maintenance" | "media";
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        paused?: boolean;
+                        concurrency?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            name: "thumbnails" | "maintenance" | "media";
+                            counts: {
+                                waiting: number;
+                                active: number;
+                                delayed: number;
+                                prioritized: number;
+                                paused: number;
+                                failed: number;
+                                completed: number;
+                            };
+                            /** @description As admins set it (PostgreSQL); workers apply it within seconds */
+                            paused: boolean;
+                            /** @description Jobs of the queue running at once across all workers (BullMQ global concurrency); null: no limit */
+                            concurrency: number | null;
+                            /** @description Worker connections consuming the queue */
+                            workers: number;
+                        };
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: no bearer token; `INVALID_TOKEN`: a token that is invalid, expired or revoked; `USER_NOT_FOUND`: its user no longer exists */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "UNAUTHORIZED",
+                         *         "message": "Authentication required",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InvalidTokenOrUnauthorizedOrUserNotFoundError"];
+                    };
+                };
+                /** @description `INACTIVE_USER`: the caller's account is disabled; `FORBIDDEN`: the caller is not an administrator */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INACTIVE_USER",
+                         *         "message": "User account is disabled",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ForbiddenOrInactiveUserError"];
+                    };
+                };
+                /** @description `FILE_TOO_LARGE`: the request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "FILE_TOO_LARGE",
+                         *         "message": "Request body is too large",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["FileTooLargeError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: a path parameter is too long */
+                414: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `VALIDATION_ERROR`: the request body could not be parsed */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "VALIDATION_ERROR",
+                         *         "message": "Request validation failed",
+                         *         "details": {
+                         *           "fields": [
+                         *             {
+                         *               "field": "title",
+                         *               "reason": "must NOT have fewer than 1 characters"
+                         *             }
+                         *           ]
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["ValidationError"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        "retry-after": components["headers"]["RetryAfter"];
+                        "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                        "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                        "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "RATE_LIMIT_EXCEEDED",
+                         *         "message": "Too many requests, retry in 1 minute",
+                         *         "details": {
+                         *           "retry_after_seconds": 60
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["RateLimitExceededError"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure */
+                500: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "INTERNAL_ERROR",
+                         *         "message": "Internal server error",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["InternalError"];
+                    };
+                };
+                /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["RequestId"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": {
+                         *         "code": "DATABASE_ERROR",
+                         *         "message": "Database is unavailable",
+                         *         "details": {}
+                         *       }
+                         *     }
+                         */
+                        "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Every non-2xx response */
+        ErrorEnvelope: {
+            error: {
+                /** @example NOT_FOUND */
+                code: string;
+                /** @example Material not found */
+                message: string;
+                /** @example {} */
+                details: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         UserProfile: {
             /** @example 1 */
             id: number;
@@ -533,8 +3128,19 @@ export interface components {
             duration_seconds: number;
             /** @description Objects that could not be removed, one message each */
             errors: string[];
+            /** @description Dry runs only: the first 1,000 record ids and file keys a run would remove, and the counts */
+            would_clean?: {
+                records: {
+                    ids: number[];
+                    total: number;
+                };
+                files: {
+                    keys: string[];
+                    total: number;
+                };
+            };
         };
-        ScheduledJob: {
+        ScheduledJobStatus: {
             /** @example cleanup_job */
             id: string;
             /** @example cleanup_stale_records */
@@ -545,17 +3151,43 @@ export interface components {
              * @example 2024-01-15T08:30:00Z
              */
             next_run_time: string | null;
+            /**
+             * @description Cron in force, read in UTC
+             * @example 0 * * * *
+             */
+            cron: string;
+            paused: boolean;
+            last_run: {
+                /** Format: uuid */
+                id: string;
+                /**
+                 * Format: date-time
+                 * @example 2024-01-15T08:30:00Z
+                 */
+                started_at: string;
+                /**
+                 * Format: date-time
+                 * @example 2024-01-15T08:30:00Z
+                 */
+                finished_at: string | null;
+                /** @enum {string} */
+                outcome: "running" | "completed" | "failed" | "retrying" | "interrupted";
+                summary: {
+                    [key: string]: unknown;
+                } | null;
+                error: string | null;
+            } | null;
         };
         SchedulerStatus: {
             /** @description Whether at least one worker consumes the queue the scheduled jobs run on */
             running: boolean;
-            jobs: components["schemas"]["ScheduledJob"][];
+            jobs: components["schemas"]["ScheduledJobStatus"][];
         };
         FailedJob: {
             /** @example thumbnail-42 */
             id: string;
             /** @enum {string} */
-            queue: "thumbnails" | "maintenance";
+            queue: "thumbnails" | "maintenance" | "media";
             /** @example generate_thumbnail */
             name: string;
             /**
@@ -636,6 +3268,8 @@ export interface components {
             height: number | null;
             /** @example 12 */
             page_count: number | null;
+            /** @description The uploaded original (downloadable) when converted */
+            source_path: string | null;
         };
         MaterialListItem: {
             /** @example 42 */
@@ -688,6 +3322,8 @@ export interface components {
             height: number | null;
             /** @example 12 */
             page_count: number | null;
+            /** @description The uploaded original (downloadable) when converted */
+            source_path: string | null;
             /** @example Ada Lovelace */
             uploader_name: string;
             /** @example https://cdn.example.com/avatars/1.png */
@@ -755,6 +3391,8 @@ export interface components {
             height: number | null;
             /** @example 12 */
             page_count: number | null;
+            /** @description The uploaded original (downloadable) when converted */
+            source_path: string | null;
             /** @example Ada Lovelace */
             uploader_name: string;
             /** @example https://cdn.example.com/avatars/1.png */
@@ -786,7 +3424,7 @@ export interface components {
             /** @enum {string} */
             status: "processing" | "active" | "hidden";
             /**
-             * @description 50 while processing, 100 once active or hidden
+             * @description Resumable uploads in progress: the share of bytes received (0-99); while converting or transcoding, the share done (0-100, from ffmpeg for transcodes); other uploads: 50 while processing; 100 once active or hidden
              * @example 100
              */
             progress: number;
@@ -799,6 +3437,13 @@ export interface components {
             thumbnail_path: string | null;
             /** @description Whether a thumbnail of this material was generated */
             has_thumbnail: boolean;
+            /**
+             * @description Where the displayable file is: office documents are converted to PDF and other videos transcoded before the material is listed; `failed` keeps the original with `failure_reason`
+             * @enum {string}
+             */
+            stage: "uploading" | "converting" | "transcoding" | "ready" | "failed";
+            /** @description Why the conversion failed (stage `failed`), else null */
+            failure_reason: string | null;
         };
         ThumbnailStatus: {
             /** @example 42 */
@@ -812,6 +3457,38 @@ export interface components {
             thumbnail_path: string | null;
             /** @description Whether a thumbnail of this material was generated */
             has_thumbnail: boolean;
+        };
+        PagePreviewList: {
+            /** @description Pages with a preview (all pages up to the configured cap) */
+            page_count: number;
+            pages: {
+                page: number;
+                /** @example previews/1/42/page-1.jpg */
+                preview_path: string;
+                /** @example 320 */
+                width: number;
+                /** @example 180 */
+                height: number;
+            }[];
+        };
+        Storyboard: {
+            /**
+             * @description WebVTT thumbnails track (`#xywh=` cues, sprite URLs relative to the track)
+             * @example storyboards/1/42/storyboard.vtt
+             */
+            vtt_path: string;
+            /**
+             * @example [
+             *       "storyboards/1/42/sprite-1.jpg"
+             *     ]
+             */
+            sprite_paths: string[];
+            /** @example 10 */
+            interval_seconds: number;
+            /** @example 160 */
+            tile_width: number;
+            /** @example 90 */
+            tile_height: number;
         };
         SearchMatch: {
             /** @enum {string} */
@@ -2141,6 +4818,322 @@ export interface operations {
             };
         };
     };
+    listMaterialPagePreviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagePreviewList"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, or not one the caller may see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getMaterialStoryboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Storyboard"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, not one the caller may see, or no storyboard yet */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
     uploadMaterial: {
         parameters: {
             query?: never;
@@ -2153,7 +5146,7 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description An mp4 or webm video (at most 524288000 bytes) or a pdf (at most 52428800 bytes)
+                     * @description A video: mp4 or webm, or mov, m4v, mkv or avi made playable by the worker (at most 524288000 bytes); or a pdf, or an office document converted to PDF: pptx, ppt, odp, docx, doc or odt (at most 52428800 bytes)
                      */
                     file: Blob;
                     /** @example Linear algebra, lecture 3 */
@@ -2270,7 +5263,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_FILE_TYPE",
-                     *         "message": "Only mp4 and webm videos and pdf documents are accepted",
+                     *         "message": "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted",
                      *         "details": {
                      *           "filename": "notes.docx"
                      *         }
@@ -3275,7 +6268,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_FILE_TYPE",
-                     *         "message": "Only mp4 and webm videos and pdf documents are accepted",
+                     *         "message": "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted",
                      *         "details": {
                      *           "filename": "notes.docx"
                      *         }
@@ -4656,6 +7649,11 @@ export interface operations {
                      * @default 30
                      */
                     max_age_minutes?: number;
+                    /**
+                     * @description List what would be removed (`would_clean`) and remove nothing
+                     * @default false
+                     */
+                    dry_run?: boolean;
                 };
             };
         };
@@ -5451,7 +8449,7 @@ export interface operations {
     listFailedJobs: {
         parameters: {
             query: {
-                queue: "thumbnails" | "maintenance";
+                queue: "thumbnails" | "maintenance" | "media";
                 page?: number;
                 page_size?: number;
             };
@@ -5605,7 +8603,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                queue: "thumbnails" | "maintenance";
+                queue: "thumbnails" | "maintenance" | "media";
                 /** @example thumbnail-42 */
                 job_id: string;
             };

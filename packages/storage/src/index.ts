@@ -13,10 +13,10 @@ export {
   PREVIEWS_PREFIX,
   pagePreviewKey,
   placeholderKey,
-  STORYBOARDS_PREFIX,
-  storyboardFolder,
   RESUMABLE_PREFIX,
   resumableTailKey,
+  STORYBOARDS_PREFIX,
+  storyboardFolder,
   THUMBNAILS_PREFIX,
   thumbnailKey,
 } from "./layout";
