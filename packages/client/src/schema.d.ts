@@ -4830,7 +4830,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The page previews made so far, in page order */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4988,7 +4988,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The storyboard */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];

@@ -145,7 +145,10 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
           "Visible like the material's detail: others see active materials only. Pages up to the configured " +
           "cap (default 300) get a 320 px wide JPEG; an empty list until the worker made them.",
         params: MaterialIdParams,
-        response: { 200: Type.Ref(PagePreviewList), 404: MATERIAL_NOT_FOUND },
+        response: {
+          200: Type.Ref(PagePreviewList, { description: "The page previews made so far, in page order" }),
+          404: MATERIAL_NOT_FOUND,
+        },
       },
     },
     async (request) => media.pages(request.params.material_id, request.user?.id),
@@ -162,7 +165,7 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{
         description: "Visible like the material's detail; 404 until the worker made it (or for a PDF).",
         params: MaterialIdParams,
         response: {
-          200: Type.Ref(Storyboard),
+          200: Type.Ref(Storyboard, { description: "The storyboard" }),
           404: errorResponse(
             "`NOT_FOUND`: no such material, not one the caller may see, or no storyboard yet",
             "NOT_FOUND",
