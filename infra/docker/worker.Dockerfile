@@ -31,6 +31,7 @@ FROM node:24.21.0-bookworm-slim AS runtime
 # tini reaps ffmpeg children and forwards signals, so SIGTERM reaches the graceful shutdown.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends ffmpeg fonts-wqy-microhei tini \
+    libreoffice-core-nogui libreoffice-writer-nogui libreoffice-impress-nogui \
   && rm -rf /var/lib/apt/lists/*
 # OCI annotations: what the image is, for registries, scanners and `docker inspect`.
 ARG VERSION=1.0.0

@@ -69,7 +69,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // After the route policy, so the document sees each route as the policy left it (a HEAD route is copied).
   await app.register(openApiPlugin, { config: deps.config });
   await app.register(healthRoutes, { health: services.health });
-  await app.register(materialRoutes, { prefix: "/api/v1/materials", catalogue: services.catalogue });
+  await app.register(materialRoutes, {
+    prefix: "/api/v1/materials",
+    catalogue: services.catalogue,
+    media: services.media,
+  });
   app.addHook("onClose", () => services.catalogue.close());
   await app.register(uploadRoutes, { prefix: "/api/v1/upload", upload: services.upload });
   // Search and captions (issue 13).

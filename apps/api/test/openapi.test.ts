@@ -52,6 +52,9 @@ const EXPECTED_ROUTES = [
   "GET /api/v1/materials/{material_id}",
   "DELETE /api/v1/materials/{material_id}",
   "POST /api/v1/materials/{material_id}/like",
+  // issue 15
+  "GET /api/v1/materials/{material_id}/pages",
+  "GET /api/v1/materials/{material_id}/storyboard",
   "POST /api/v1/upload",
   "GET /api/v1/upload/status/{material_id}",
   "GET /api/v1/upload/thumbnail-status/{material_id}",

@@ -1,7 +1,7 @@
 import { JobRunsRepository } from "@learning-hub/db/repositories/job-runs";
 import { createLogger } from "@learning-hub/lifecycle";
 import { type HealthReport, type MetricsServer, startMetricsServer } from "@learning-hub/metrics";
-import { JobQueues, jobSettings, type QueueName, SCHEDULES, scheduleOfJob } from "@learning-hub/queue";
+import { JobQueues, jobSettings, QueueName, SCHEDULES, scheduleOfJob } from "@learning-hub/queue";
 import type { Logger } from "pino";
 import type { JobDependencies, WorkerDependencies } from "./dependencies";
 import { RunRecorder } from "./history/run-recorder";
@@ -50,6 +50,17 @@ export interface LearningHubWorker {
   close(): Promise<void>;
 }
 
+/** `WORKER_QUEUES` as queue names (null: all); an unknown name fails start-up rather than consuming nothing. */
+export function configuredQueues(names: string[] | null): QueueName[] | undefined {
+  if (!names) return undefined;
+  const known = Object.values(QueueName) as string[];
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  }
+  return names as QueueName[];
+}
+
 /** The worker's composition root, the counterpart of the API's `buildApp`. */
 export function buildWorker(deps: WorkerDependencies): LearningHubWorker {
   const { config, connection } = deps;
@@ -85,7 +96,7 @@ export function buildWorker(deps: WorkerDependencies): LearningHubWorker {
     runtime: undefined,
     async start(options = {}) {
       if (worker.runtime) throw new Error("the worker is already started");
-      const consumed = options.queues;
+      const consumed = options.queues ?? configuredQueues(config.workerQueues);
       if (!consumed || consumed.includes("thumbnails")) await prepareThumbnailWork(jobDependencies);
       const ids = options.schedules;
       const schedules = ids ? SCHEDULES.filter((definition) => ids.includes(definition.id)) : SCHEDULES;

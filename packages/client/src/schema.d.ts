@@ -109,6 +109,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/materials/{material_id}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Small previews of every page of a PDF material (converted documents included)
+         * @description Visible like the material's detail: others see active materials only. Pages up to the configured cap (default 300) get a 320 px wide JPEG; an empty list until the worker made them.
+         */
+        get: operations["listMaterialPagePreviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/materials/{material_id}/storyboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sprite sheets and a WebVTT thumbnails track of a video, for scrubbing previews
+         * @description Visible like the material's detail; 404 until the worker made it (or for a PDF).
+         */
+        get: operations["getMaterialStoryboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/upload": {
         parameters: {
             query?: never;
@@ -762,7 +802,7 @@ export interface components {
             /** @example thumbnail-42 */
             id: string;
             /** @enum {string} */
-            queue: "thumbnails" | "maintenance";
+            queue: "thumbnails" | "maintenance" | "media";
             /** @example generate_thumbnail */
             name: string;
             /**
@@ -898,7 +938,7 @@ export interface components {
         };
         QueueStatus: {
             /** @enum {string} */
-            name: "thumbnails" | "maintenance";
+            name: "thumbnails" | "maintenance" | "media";
             counts: {
                 waiting: number;
                 active: number;
@@ -969,6 +1009,8 @@ export interface components {
             height: number | null;
             /** @example 12 */
             page_count: number | null;
+            /** @description The uploaded original (downloadable) when converted */
+            source_path: string | null;
         };
         MaterialListItem: {
             /** @example 42 */
@@ -1021,6 +1063,8 @@ export interface components {
             height: number | null;
             /** @example 12 */
             page_count: number | null;
+            /** @description The uploaded original (downloadable) when converted */
+            source_path: string | null;
             /** @example Ada Lovelace */
             uploader_name: string;
             /** @example https://cdn.example.com/avatars/1.png */
@@ -1088,6 +1132,8 @@ export interface components {
             height: number | null;
             /** @example 12 */
             page_count: number | null;
+            /** @description The uploaded original (downloadable) when converted */
+            source_path: string | null;
             /** @example Ada Lovelace */
             uploader_name: string;
             /** @example https://cdn.example.com/avatars/1.png */
@@ -1119,7 +1165,7 @@ export interface components {
             /** @enum {string} */
             status: "processing" | "active" | "hidden";
             /**
-             * @description Resumable uploads in progress: the share of bytes received (0-99); other uploads: 50 while processing; 100 once active or hidden
+             * @description Resumable uploads in progress: the share of bytes received (0-99); while converting or transcoding, the share done (0-100, from ffmpeg for transcodes); other uploads: 50 while processing; 100 once active or hidden
              * @example 100
              */
             progress: number;
@@ -1132,6 +1178,13 @@ export interface components {
             thumbnail_path: string | null;
             /** @description Whether a thumbnail of this material was generated */
             has_thumbnail: boolean;
+            /**
+             * @description Where the displayable file is: office documents are converted to PDF and other videos transcoded before the material is listed; `failed` keeps the original with `failure_reason`
+             * @enum {string}
+             */
+            stage: "uploading" | "converting" | "transcoding" | "ready" | "failed";
+            /** @description Why the conversion failed (stage `failed`), else null */
+            failure_reason: string | null;
         };
         ThumbnailStatus: {
             /** @example 42 */
@@ -1145,6 +1198,38 @@ export interface components {
             thumbnail_path: string | null;
             /** @description Whether a thumbnail of this material was generated */
             has_thumbnail: boolean;
+        };
+        PagePreviewList: {
+            /** @description Pages with a preview (all pages up to the configured cap) */
+            page_count: number;
+            pages: {
+                page: number;
+                /** @example previews/1/42/page-1.jpg */
+                preview_path: string;
+                /** @example 320 */
+                width: number;
+                /** @example 180 */
+                height: number;
+            }[];
+        };
+        Storyboard: {
+            /**
+             * @description WebVTT thumbnails track (`#xywh=` cues, sprite URLs relative to the track)
+             * @example storyboards/1/42/storyboard.vtt
+             */
+            vtt_path: string;
+            /**
+             * @example [
+             *       "storyboards/1/42/sprite-1.jpg"
+             *     ]
+             */
+            sprite_paths: string[];
+            /** @example 10 */
+            interval_seconds: number;
+            /** @example 160 */
+            tile_width: number;
+            /** @example 90 */
+            tile_height: number;
         };
         SearchMatch: {
             /** @enum {string} */
@@ -2526,6 +2611,322 @@ export interface operations {
             };
         };
     };
+    listMaterialPagePreviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page previews made so far, in page order */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagePreviewList"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, or not one the caller may see */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    getMaterialStoryboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 42 */
+                material_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The storyboard */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Storyboard"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a parameter, query or body field breaks its rules */
+            400: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `NOT_FOUND`: no such material, not one the caller may see, or no storyboard yet */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "NOT_FOUND",
+                     *         "message": "Material not found",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description `VALIDATION_ERROR`: a path parameter is too long */
+            414: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Request validation failed",
+                     *         "details": {
+                     *           "fields": [
+                     *             {
+                     *               "field": "title",
+                     *               "reason": "must NOT have fewer than 1 characters"
+                     *             }
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description `RATE_LIMIT_EXCEEDED`: too many requests from this client */
+            429: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "retry-after": components["headers"]["RetryAfter"];
+                    "x-ratelimit-limit": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Too many requests, retry in 1 minute",
+                     *         "details": {
+                     *           "retry_after_seconds": 60
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RateLimitExceededError"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: an unexpected failure */
+            500: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "Internal server error",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description `DATABASE_ERROR`: the database is unavailable; `SERVICE_UNAVAILABLE`: Redis is, or the answer took too long */
+            503: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "DATABASE_ERROR",
+                     *         "message": "Database is unavailable",
+                     *         "details": {}
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DatabaseErrorOrServiceUnavailableError"];
+                };
+            };
+        };
+    };
     uploadMaterial: {
         parameters: {
             query?: never;
@@ -2538,7 +2939,7 @@ export interface operations {
                 "multipart/form-data": {
                     /**
                      * Format: binary
-                     * @description An mp4 or webm video (at most 524288000 bytes) or a pdf (at most 52428800 bytes)
+                     * @description A video: mp4 or webm, or mov, m4v, mkv or avi made playable by the worker (at most 524288000 bytes); or a pdf, or an office document converted to PDF: pptx, ppt, odp, docx, doc or odt (at most 52428800 bytes)
                      */
                     file: Blob;
                     /** @example Linear algebra, lecture 3 */
@@ -2655,7 +3056,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_FILE_TYPE",
-                     *         "message": "Only mp4 and webm videos and pdf documents are accepted",
+                     *         "message": "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted",
                      *         "details": {
                      *           "filename": "notes.docx"
                      *         }
@@ -3660,7 +4061,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_FILE_TYPE",
-                     *         "message": "Only mp4 and webm videos and pdf documents are accepted",
+                     *         "message": "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted",
                      *         "details": {
                      *           "filename": "notes.docx"
                      *         }
@@ -4297,7 +4698,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_FILE_TYPE",
-                     *         "message": "Only mp4 and webm videos and pdf documents are accepted",
+                     *         "message": "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted",
                      *         "details": {
                      *           "filename": "notes.docx"
                      *         }
@@ -5044,7 +5445,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "UNSUPPORTED_FILE_TYPE",
-                     *         "message": "Only mp4 and webm videos and pdf documents are accepted",
+                     *         "message": "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted",
                      *         "details": {
                      *           "filename": "notes.docx"
                      *         }
@@ -6826,7 +7227,7 @@ export interface operations {
     listFailedJobs: {
         parameters: {
             query: {
-                queue: "thumbnails" | "maintenance";
+                queue: "thumbnails" | "maintenance" | "media";
                 page?: number;
                 page_size?: number;
             };
@@ -6980,7 +7381,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                queue: "thumbnails" | "maintenance";
+                queue: "thumbnails" | "maintenance" | "media";
                 /** @example thumbnail-42 */
                 job_id: string;
             };
@@ -7928,7 +8329,7 @@ export interface operations {
     listJobRuns: {
         parameters: {
             query?: {
-                queue?: "thumbnails" | "maintenance";
+                queue?: "thumbnails" | "maintenance" | "media";
                 name?: string;
                 outcome?: "running" | "completed" | "failed" | "retrying" | "interrupted";
                 material_id?: number;
@@ -8358,7 +8759,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                queue: "thumbnails" | "maintenance";
+                queue: "thumbnails" | "maintenance" | "media";
             };
             cookie?: never;
         };

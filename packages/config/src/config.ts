@@ -61,6 +61,21 @@ export interface Config {
     backfillBatch: number;
   };
   shutdownTimeoutSeconds: number;
+  // --- issue 15 ---
+  /** Queues this worker consumes; null: all. */
+  workerQueues: string[] | null;
+  media: {
+    concurrency: number;
+    attempts: number;
+    niceness: number;
+    conversionTimeoutSeconds: number;
+    transcodeTimeoutSeconds: number;
+    transcode: { crf: number; preset: string; maxShortSide: number };
+    zipLimits: { maxEntries: number; maxUncompressedBytes: number };
+    previewMaxPages: number;
+    storyboardMaxTiles: number;
+  };
+  // --- end issue 15 ---
   resumableUploads: { maxUnfinishedPerUser: number; expirationMs: number };
 }
 
@@ -69,6 +84,15 @@ export class ConfigError extends Error {
 }
 
 const APP_VERSION = "1.0.0";
+
+/** A comma-separated list, trimmed; null when it names nothing. */
+function parseList(value: string): string[] | null {
+  const items = value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : null;
+}
 
 /**
  * Reads the environment once, converts and validates it, and returns the typed
@@ -182,6 +206,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     resumableUploads: {
       maxUnfinishedPerUser: env.RESUMABLE_MAX_UNFINISHED_PER_USER,
       expirationMs: Math.round(env.RESUMABLE_EXPIRATION_HOURS * 3_600_000),
+    },
+    workerQueues: parseList(env.WORKER_QUEUES),
+    media: {
+      concurrency: env.MEDIA_CONCURRENCY,
+      attempts: env.MEDIA_ATTEMPTS,
+      niceness: env.MEDIA_NICENESS,
+      conversionTimeoutSeconds: env.CONVERSION_TIMEOUT_SECONDS,
+      transcodeTimeoutSeconds: env.TRANSCODE_TIMEOUT_SECONDS,
+      transcode: { crf: env.TRANSCODE_CRF, preset: env.TRANSCODE_PRESET, maxShortSide: env.TRANSCODE_MAX_HEIGHT },
+      zipLimits: {
+        maxEntries: env.OFFICE_MAX_ZIP_ENTRIES,
+        maxUncompressedBytes: env.OFFICE_MAX_UNCOMPRESSED_MB * 1024 * 1024,
+      },
+      previewMaxPages: env.PAGE_PREVIEW_MAX_PAGES,
+      storyboardMaxTiles: env.STORYBOARD_MAX_TILES,
     },
   };
 }

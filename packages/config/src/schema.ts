@@ -82,6 +82,29 @@ export const EnvSchema = Type.Object({
   /** Runs older than this are deleted from the run history by the `prune_job_runs` schedule. */
   JOB_RUN_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 30 }),
   SHUTDOWN_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
+  // --- issue 15: media conversion ---
+  /** Comma-separated queues this worker process consumes (`thumbnails`, `maintenance`, `media`); empty: all. */
+  WORKER_QUEUES: Type.String({ pattern: "^[a-z, ]*$", default: "" }),
+  /** Conversions/transcodes at once per worker process; each LibreOffice or ffmpeg takes a CPU or more. */
+  MEDIA_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 16, default: 1 }),
+  MEDIA_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 2 }),
+  /** `nice` level of LibreOffice and ffmpeg in media jobs, so thumbnails on the same machine go first. */
+  MEDIA_NICENESS: Type.Integer({ minimum: 0, maximum: 19, default: 10 }),
+  CONVERSION_TIMEOUT_SECONDS: Type.Integer({ minimum: 5, default: 300 }),
+  TRANSCODE_TIMEOUT_SECONDS: Type.Integer({ minimum: 5, default: 7200 }),
+  TRANSCODE_CRF: Type.Integer({ minimum: 0, maximum: 51, default: 23 }),
+  TRANSCODE_PRESET: Type.Union(
+    ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"].map((p) => Type.Literal(p)),
+    { default: "veryfast" },
+  ),
+  /** Transcodes are scaled down so their shorter side is at most this (1080 = "1080p"). */
+  TRANSCODE_MAX_HEIGHT: Type.Integer({ minimum: 144, maximum: 4320, default: 1080 }),
+  /** Zip packages (docx, pptx, odt, odp) above either limit are refused as zip bombs before LibreOffice runs. */
+  OFFICE_MAX_ZIP_ENTRIES: Type.Integer({ minimum: 10, default: 10_000 }),
+  OFFICE_MAX_UNCOMPRESSED_MB: Type.Integer({ minimum: 1, default: 512 }),
+  PAGE_PREVIEW_MAX_PAGES: Type.Integer({ minimum: 0, maximum: 5000, default: 300 }),
+  STORYBOARD_MAX_TILES: Type.Integer({ minimum: 10, maximum: 2000, default: 300 }),
+  // --- end issue 15 ---
   // --- search (issue 13) ---
   /** PDF text extraction stops after this many pages, and after this many characters per material. */
   TEXT_MAX_PAGES: Type.Integer({ minimum: 1, default: 2000 }),

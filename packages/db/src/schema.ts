@@ -11,6 +11,7 @@ import {
   pgTable,
   primaryKey,
   real,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -49,6 +50,13 @@ export const users = pgTable(
 export const materialType = pgEnum("material_type", ["video", "pdf"]);
 export const materialStatus = pgEnum("material_status", ["processing", "active", "hidden"]);
 export const thumbnailStatus = pgEnum("thumbnail_status", ["pending", "completed", "failed"]);
+// --- issue 15: conversion stages ---
+/**
+ * Where a material's playable/displayable file is: `uploading` (bytes arriving), `converting` (office → PDF),
+ * `transcoding` (video → browser mp4), `ready`, or `failed` (the original is kept with `failure_reason`).
+ */
+export const mediaStage = pgEnum("media_stage", ["uploading", "converting", "transcoding", "ready", "failed"]);
+// --- end issue 15 ---
 /** Whether a material's own text (a PDF's pages) is indexed for search; `no_text` for scans and videos. */
 export const textStatus = pgEnum("text_status", ["pending", "completed", "no_text", "failed"]);
 
@@ -83,6 +91,16 @@ export const materials = pgTable(
     pageCount: integer("page_count"),
     /** When the upload completed and the material became `active`; the pending-thumbnail sweep waits from here. */
     activatedAt: timestamp("activated_at", { withTimezone: true }),
+    // --- issue 15: converted materials ---
+    /** The uploaded original when `file_path` is a converted file (PDF of a deck, mp4 of a mov); else null. */
+    sourcePath: text("source_path"),
+    stage: mediaStage("stage").notNull().default("ready"),
+    /** 0-100 while converting/transcoding. */
+    progress: smallint("progress").notNull().default(0),
+    failureReason: text("failure_reason"),
+    /** Sprite sheets and WebVTT track of a video, once made. */
+    storyboard: jsonb("storyboard").$type<StoryboardRecord>(),
+    // --- end issue 15 ---
     /** Search: title (weight A) and description (weight B); null until computed (see the text backfill). */
     searchVector: tsvector("search_vector"),
     textStatus: textStatus("text_status").notNull().default("pending"),
@@ -112,6 +130,31 @@ export const materials = pgTable(
       .where(sql`status = 'active' and (search_vector is null or (type = 'pdf' and text_status = 'pending'))`),
   ],
 );
+
+// --- issue 15: page previews ---
+export interface StoryboardRecord {
+  vttPath: string;
+  spritePaths: string[];
+  intervalSeconds: number;
+  tileWidth: number;
+  tileHeight: number;
+}
+
+/** A small image of one page of a PDF material (converted documents included). */
+export const pagePreviews = pgTable(
+  "page_previews",
+  {
+    materialId: integer("material_id")
+      .notNull()
+      .references(() => materials.id, { onDelete: "cascade" }),
+    page: integer("page").notNull(),
+    previewPath: text("preview_path").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.materialId, t.page] })],
+);
+// --- end issue 15 ---
 
 export const likes = pgTable(
   "likes",
@@ -236,7 +279,7 @@ export const materialContentVectors = pgTable(
   ],
 );
 
-export type MaterialPageRow = typeof materialPages.$inferSelect;
+export type PagePreviewRecord = typeof pagePreviews.$inferSelect;
 export type MaterialCaptionRow = typeof materialCaptions.$inferSelect;
 export type TextStatus = (typeof textStatus.enumValues)[number];
 
@@ -390,3 +433,5 @@ export type ScheduledJobRow = typeof scheduledJobs.$inferSelect;
 export type MaterialType = (typeof materialType.enumValues)[number];
 export type MaterialStatus = (typeof materialStatus.enumValues)[number];
 export type ThumbnailStatus = (typeof thumbnailStatus.enumValues)[number];
+export type MediaStage = (typeof mediaStage.enumValues)[number];
+export type MaterialPageRow = typeof materialPages.$inferSelect;

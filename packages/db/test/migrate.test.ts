@@ -30,6 +30,7 @@ describe("runMigrations", () => {
         "material_content_vectors",
         "material_pages",
         "materials",
+        "page_previews",
         "queue_controls",
         "resumable_upload_locks",
         "resumable_uploads",

@@ -4,6 +4,8 @@ import { type Static, type TSchema, Type } from "@sinclair/typebox";
 export const QueueName = {
   thumbnails: "thumbnails",
   maintenance: "maintenance",
+  /** Heavy, nice'd work (document conversion, transcodes, storyboards): thumbnails never wait behind it. */
+  media: "media",
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -17,6 +19,18 @@ export const ThumbnailResult = Type.Object({
   outcome: Type.Union([Type.Literal("completed"), Type.Literal("already-completed"), Type.Literal("material-gone")]),
   type: Type.Union([Type.Literal("video"), Type.Literal("pdf"), Type.Null()]),
   outputBytes: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+});
+
+/** Issue 15: the media jobs name one material. */
+export const MediaJobData = Type.Object({ materialId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+/** What preparing a material did (the file it made, or why it did nothing). */
+export const MediaPreparationResult = Type.Object({
+  outcome: Type.Union(
+    ["converted", "transcoded", "remuxed", "already-prepared", "material-gone"].map((outcome) => Type.Literal(outcome)),
+  ),
+});
+export const StoryboardResult = Type.Object({
+  outcome: Type.Union(["completed", "not-a-video", "material-gone"].map((outcome) => Type.Literal(outcome))),
 });
 
 export const CleanupJobData = Type.Object(
@@ -92,6 +106,12 @@ export const JobContracts = {
   prune_expired_sessions: { queue: QueueName.maintenance, data: PruneJobData, result: PruneSessionsResult },
   /** Deletes run history older than `JOB_RUN_RETENTION_DAYS`. */
   prune_job_runs: { queue: QueueName.maintenance, data: PruneJobData, result: PruneRunsResult },
+  // --- issue 15 ---
+  /** Converts an office document to PDF, or remuxes/transcodes a video, then activates the material. */
+  prepare_media: { queue: QueueName.media, data: MediaJobData, result: MediaPreparationResult },
+  /** Sprite sheets and WebVTT thumbnails track of an active video. */
+  render_storyboard: { queue: QueueName.media, data: MediaJobData, result: StoryboardResult },
+  // --- end issue 15 ---
   /** Extracts and indexes a PDF's page text; on the media (thumbnails) queue, enqueued beside the thumbnail. */
   extract_text: { queue: QueueName.thumbnails, data: TextExtractionJobData, result: TextExtractionResult },
   /** Indexes materials that predate search (the `text_backfill` schedule). */
@@ -110,6 +130,8 @@ export const Priority = { none: 0, upload: 1, backfill: 10 } as const;
 
 /** Deterministic id so one material never has two thumbnail jobs queued at once. */
 export const thumbnailJobId = (materialId: number): string => `thumbnail-${materialId}`;
+export const prepareMediaJobId = (materialId: number): string => `prepare-media-${materialId}`;
+export const storyboardJobId = (materialId: number): string => `storyboard-${materialId}`;
 
 /** Deterministic id so one material never has two text extraction jobs queued at once. */
 export const textExtractionJobId = (materialId: number): string => `text-${materialId}`;

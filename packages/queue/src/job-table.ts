@@ -68,6 +68,25 @@ export function jobSettings(config: Config): JobTable {
       removeOnComplete: { age: 86400, count: 100 },
       removeOnFail: { age: 7 * 86400 },
     },
+    // --- issue 15 ---
+    prepare_media: {
+      attempts: config.media.attempts,
+      backoff: { type: "fixed", delay: 10_000 },
+      // The longer of the two budgets; each conversion/transcode has its own timeout inside it.
+      timeoutMs: Math.max(config.media.conversionTimeoutSeconds, config.media.transcodeTimeoutSeconds) * 1000 + 60_000,
+      priority: Priority.upload,
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 30 * 86400 },
+    },
+    render_storyboard: {
+      attempts: config.media.attempts,
+      backoff: { type: "fixed", delay: 10_000 },
+      timeoutMs: config.media.transcodeTimeoutSeconds * 1000,
+      priority: Priority.backfill,
+      removeOnComplete: { age: 3600, count: 1000 },
+      removeOnFail: { age: 7 * 86400 },
+    },
+    // --- end issue 15 ---
     sweep_pending_thumbnails: {
       attempts: 1,
       backoff: { type: "fixed", delay: 0 },
@@ -111,6 +130,13 @@ export function queueSettings(config: Config): Record<QueueName, QueueSettings> 
       maxStalledCount: 2,
     },
     maintenance: { concurrency: 1, lockDurationMs: 60_000, stalledIntervalMs: 30_000, maxStalledCount: 2 },
+    // LibreOffice and ffmpeg run in child processes, so the event loop stays free to renew locks.
+    media: {
+      concurrency: config.media.concurrency,
+      lockDurationMs: 60_000,
+      stalledIntervalMs: 30_000,
+      maxStalledCount: 2,
+    },
   };
 }
 

@@ -6,7 +6,9 @@ import {
   JobContracts,
   type JobData,
   type JobName,
+  prepareMediaJobId,
   QueueName,
+  storyboardJobId,
   textExtractionJobId,
   thumbnailJobId,
 } from "./contracts";
@@ -23,16 +25,35 @@ export interface QueueOptions {
 export class JobQueues {
   readonly thumbnails: Queue;
   readonly maintenance: Queue;
+  readonly media: Queue;
   private maintenanceEvents: QueueEvents | undefined;
 
   constructor(private readonly options: QueueOptions) {
     const common = { connection: options.connection, prefix: options.prefix };
     this.thumbnails = new Queue(QueueName.thumbnails, common);
     this.maintenance = new Queue(QueueName.maintenance, common);
+    this.media = new Queue(QueueName.media, common);
   }
 
   all(): Queue[] {
-    return [this.thumbnails, this.maintenance];
+    return [this.thumbnails, this.maintenance, this.media];
+  }
+
+  /** Issue 15: conversion or transcode of an uploaded original, then activation. */
+  async enqueuePrepareMedia(materialId: number): Promise<void> {
+    const data: JobData<"prepare_media"> = { materialId };
+    await this.media.add("prepare_media" satisfies JobName, data, {
+      ...addOptions(this.options.settings.prepare_media),
+      jobId: prepareMediaJobId(materialId),
+    });
+  }
+
+  async enqueueStoryboard(materialId: number): Promise<void> {
+    const data: JobData<"render_storyboard"> = { materialId };
+    await this.media.add("render_storyboard" satisfies JobName, data, {
+      ...addOptions(this.options.settings.render_storyboard),
+      jobId: storyboardJobId(materialId),
+    });
   }
 
   /** `priority` defaults to the job table's (a fresh upload's); the sweep passes `Priority.backfill`. */
@@ -101,6 +122,11 @@ export class JobQueues {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.thumbnails.close(), this.maintenance.close(), this.maintenanceEvents?.close()]);
+    await Promise.allSettled([
+      this.thumbnails.close(),
+      this.maintenance.close(),
+      this.media.close(),
+      this.maintenanceEvents?.close(),
+    ]);
   }
 }

@@ -24,6 +24,27 @@ export const placeholderKey = (type: PlaceholderType): string => `${PLACEHOLDERS
 
 export const isPlaceholderKey = (key: string): boolean => key.startsWith(PLACEHOLDERS_PREFIX);
 
+// --- issue 15: derived objects of converted materials ---
+/** Page previews: `previews/{user_id}/{material_id}/page-{n}.jpg`. */
+export const PREVIEWS_PREFIX = "previews/";
+/** Storyboards: `storyboards/{user_id}/{material_id}/storyboard.vtt` and `sprite-{n}.jpg` beside it. */
+export const STORYBOARDS_PREFIX = "storyboards/";
+
+export const pagePreviewKey = (userId: number, materialId: number, page: number): string =>
+  `${PREVIEWS_PREFIX}${userId}/${materialId}/page-${page}.jpg`;
+
+export const storyboardFolder = (userId: number, materialId: number): string =>
+  `${STORYBOARDS_PREFIX}${userId}/${materialId}/`;
+
+/** The converted file beside its original (whose key is unique): `materials/1/…_deck.pptx` → `….pptx.pdf`. */
+export const convertedKey = (sourceKey: string, extension: "pdf" | "mp4"): string => `${sourceKey}.${extension}`;
+
+/** The material a derived object (preview, storyboard) belongs to, from its key; null for other keys. */
+export function derivedObjectMaterialId(key: string): number | null {
+  const match = /^(?:previews|storyboards)\/\d+\/(\d+)\//.exec(key);
+  return match ? Number(match[1]) : null;
+}
+// --- end issue 15 ---
 /** Caption tracks (WebVTT) of videos; removed with their track or their material, not by the orphan sweep. */
 export const CAPTIONS_PREFIX = "captions/";
 

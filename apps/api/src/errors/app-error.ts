@@ -114,7 +114,13 @@ export const fileTooLarge = (format: { name: string; maxBytes: number }) =>
 export const bodyTooLarge = (cause?: unknown) =>
   new AppError(413, "FILE_TOO_LARGE", "Request body is too large", {}, { cause });
 export const unsupportedFileType = (filename: string) =>
-  new AppError(415, "UNSUPPORTED_FILE_TYPE", "Only mp4 and webm videos and pdf documents are accepted", { filename });
+  new AppError(
+    415,
+    "UNSUPPORTED_FILE_TYPE",
+    // issue 15: the converted formats too
+    "Only videos (mp4, webm, mov, m4v, mkv, avi), pdf and office documents (pptx, ppt, odp, docx, doc, odt) are accepted",
+    { filename },
+  );
 export const unparsableBody = (reason: string, cause?: unknown) =>
   new AppError(422, "VALIDATION_ERROR", "Request body could not be parsed", { reason }, { cause });
 export const unparsableMultipart = (reason: string, cause?: unknown) =>

@@ -4,8 +4,10 @@ import type { FastifyRequest, FastifySchemaValidationError } from "fastify";
 import { invalidMaterialType } from "../errors/app-error";
 import { MaterialIdParams } from "../schemas/common";
 import { LikeToggle, MaterialDetail, MaterialListQuery, MaterialPage } from "../schemas/material";
+import { PagePreviewList, Storyboard } from "../schemas/media";
 import { errorResponse } from "../schemas/route-responses";
 import type { CatalogueService } from "../services/catalogue-service";
+import type { MediaViewService } from "../services/media-view-service";
 import type { Viewer } from "../services/view-counter";
 
 const MATERIAL_NOT_FOUND = errorResponse("`NOT_FOUND`: no such material, or not one the caller may see", "NOT_FOUND");
@@ -34,10 +36,10 @@ function rejectInvalidQuery(request: FastifyRequest): void {
 const viewerOf = (request: FastifyRequest): Viewer => (request.user ? { userId: request.user.id } : { ip: request.ip });
 
 /** `/api/v1/materials`: browse, view, like and withdraw materials. */
-export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueService }> = async (
-  app,
-  { catalogue },
-) => {
+export const materialRoutes: FastifyPluginAsyncTypebox<{
+  catalogue: CatalogueService;
+  media: MediaViewService;
+}> = async (app, { catalogue, media }) => {
   app.get(
     "",
     {
@@ -129,4 +131,49 @@ export const materialRoutes: FastifyPluginAsyncTypebox<{ catalogue: CatalogueSer
     },
     async (request) => catalogue.toggleLike(request.params.material_id, request.requireUser().id),
   );
+
+  // --- issue 15: page previews and storyboards ---
+  app.get(
+    "/:material_id/pages",
+    {
+      config: { auth: "optional" },
+      schema: {
+        tags: ["materials"],
+        operationId: "listMaterialPagePreviews",
+        summary: "Small previews of every page of a PDF material (converted documents included)",
+        description:
+          "Visible like the material's detail: others see active materials only. Pages up to the configured " +
+          "cap (default 300) get a 320 px wide JPEG; an empty list until the worker made them.",
+        params: MaterialIdParams,
+        response: {
+          200: Type.Ref(PagePreviewList, { description: "The page previews made so far, in page order" }),
+          404: MATERIAL_NOT_FOUND,
+        },
+      },
+    },
+    async (request) => media.pages(request.params.material_id, request.user?.id),
+  );
+
+  app.get(
+    "/:material_id/storyboard",
+    {
+      config: { auth: "optional" },
+      schema: {
+        tags: ["materials"],
+        operationId: "getMaterialStoryboard",
+        summary: "Sprite sheets and a WebVTT thumbnails track of a video, for scrubbing previews",
+        description: "Visible like the material's detail; 404 until the worker made it (or for a PDF).",
+        params: MaterialIdParams,
+        response: {
+          200: Type.Ref(Storyboard, { description: "The storyboard" }),
+          404: errorResponse(
+            "`NOT_FOUND`: no such material, not one the caller may see, or no storyboard yet",
+            "NOT_FOUND",
+          ),
+        },
+      },
+    },
+    async (request) => media.storyboard(request.params.material_id, request.user?.id),
+  );
+  // --- end issue 15 ---
 };

@@ -1,4 +1,4 @@
-import { materialStatus, materialType, thumbnailStatus } from "@learning-hub/db";
+import { materialStatus, materialType, mediaStage, thumbnailStatus } from "@learning-hub/db";
 import { QueueName } from "@learning-hub/queue";
 import { Type } from "@sinclair/typebox";
 
@@ -15,6 +15,8 @@ export const StringEnum = <const T extends readonly string[]>(values: T, options
 export const MaterialTypeSchema = StringEnum(materialType.enumValues);
 export const MaterialStatusSchema = StringEnum(materialStatus.enumValues);
 export const ThumbnailStatusSchema = StringEnum(thumbnailStatus.enumValues);
+/** Issue 15: where a converted material's displayable file is. */
+export const MediaStageSchema = StringEnum(mediaStage.enumValues);
 
 /** The job queues, as `packages/queue` names them. */
 export const QueueNameSchema = StringEnum(Object.values(QueueName));

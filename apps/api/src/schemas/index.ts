@@ -6,6 +6,7 @@ import { captionSchemas } from "./caption";
 import { ErrorEnvelope } from "./common";
 import { healthSchemas } from "./health";
 import { materialSchemas } from "./material";
+import { mediaSchemas } from "./media";
 import { searchSchemas } from "./search";
 import { uploadSchemas } from "./upload";
 import { UserProfile } from "./user";
@@ -23,6 +24,8 @@ export const sharedSchemas: readonly TSchema[] = [
   ...adminSchemas,
   ...materialSchemas,
   ...uploadSchemas,
+  // issue 15
+  ...mediaSchemas,
   // Search and captions (issue 13).
   ...searchSchemas,
   ...captionSchemas,

@@ -37,6 +37,8 @@ const materialProperties = {
   width: Nullable(Type.Integer({ examples: [1280] })),
   height: Nullable(Type.Integer({ examples: [720] })),
   page_count: Nullable(Type.Integer({ examples: [12] })),
+  // Issue 15: the uploaded original when `file_path` is a converted file (a deck's PDF, a mov's mp4).
+  source_path: Nullable(Type.String({ description: "The uploaded original (downloadable) when converted" })),
 };
 
 /** The material shape of the contract (also the 201 of `POST /upload`). */
@@ -137,6 +139,7 @@ export function toMaterialResponse(row: MaterialRow): Material {
     width: row.width,
     height: row.height,
     page_count: row.pageCount,
+    source_path: row.sourcePath,
   };
 }
 
@@ -165,6 +168,7 @@ export function toMaterialListItem(row: CatalogueMaterial): MaterialListItem {
     width: row.width,
     height: row.height,
     page_count: row.pageCount,
+    source_path: row.sourcePath,
     uploader_name: row.uploaderName,
     uploader_avatar: row.uploaderAvatar,
     is_liked: row.isLiked,

@@ -6,6 +6,7 @@ import { createAuthService } from "./auth-service";
 import { createCaptionService } from "./caption-service";
 import { createCatalogueService } from "./catalogue-service";
 import { HealthService } from "./health-service";
+import { createMediaViewService } from "./media-view-service";
 import { createQueueControlService } from "./queue-control-service";
 import { createResumableUploads } from "./resumable";
 import { createRunHistoryService } from "./run-history-service";
@@ -31,6 +32,7 @@ export function createServices(deps: ServiceDependencies, jwt: JwtCodec) {
     adminJobs: createAdminJobsService(deps, audit),
     upload,
     resumable: createResumableUploads(deps, upload),
+    media: createMediaViewService(deps),
     // Search and captions (issue 13).
     search: createSearchService(deps),
     captions: createCaptionService(deps),

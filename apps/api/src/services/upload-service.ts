@@ -72,9 +72,13 @@ export interface Viewer {
 interface StoredFile {
   row: MaterialRow;
   size: number;
+  format: UploadFormat;
 }
 
-type ThumbnailQueue = Pick<JobQueues, "enqueueThumbnail" | "enqueueTextExtraction">;
+type ThumbnailQueue = Pick<
+  JobQueues,
+  "enqueueThumbnail" | "enqueueTextExtraction" | "enqueuePrepareMedia" | "enqueueStoryboard"
+>;
 type BytesStoredListener = (bytes: number) => void;
 
 /** A material's search index: its caption tracks and page text go with its file. */
@@ -158,6 +162,8 @@ export class UploadService {
       ...progressOf(state),
       thumbnail_path: state.thumbnailPath,
       has_thumbnail: hasThumbnail(state),
+      stage: state.stage,
+      failure_reason: state.failureReason,
     };
   }
 
@@ -182,14 +188,19 @@ export class UploadService {
     if (!state) throw materialNotFound();
     if (state.uploaderId !== userId) throw forbidden("Only the uploader can delete this material");
     if (state.status === "hidden") throw alreadyDeleted();
-    if (state.status === "processing") {
+    // A failed conversion is the owner's to delete; one in progress finishes first.
+    if (state.status === "processing" && state.stage !== "failed") {
       throw invalidStatus("The upload is still in progress", { status: state.status });
     }
+    const derived = await this.uploads.derivedObjectKeys(materialId);
     const captions = await this.materialText.captions.list(materialId);
     const keys = [
       state.filePath,
+      state.sourcePath,
       thumbnailKey(state.uploaderId, state.id),
       state.thumbnailPath,
+      ...derived,
+      ...(state.storyboard ? [state.storyboard.vttPath, ...state.storyboard.spritePaths] : []),
       ...captions.map((track) => track.objectPath),
     ].filter((key): key is string => key !== null && !isPlaceholderKey(key));
     const removal = await this.storage.removeMany(keys);
@@ -234,7 +245,7 @@ export class UploadService {
         partSizeBytes: this.tuning.partSizeBytes,
         maxPartsInFlight: this.tuning.maxPartsInFlight,
       });
-      return { row, size };
+      return { row, size, format };
     } catch (error) {
       stream.destroy();
       if (row) await this.#discard(row);
@@ -272,18 +283,36 @@ export class UploadService {
   }
 
   #complete(stored: StoredFile, form: UploadForm): Promise<Material> {
-    return this.activateStored(stored.row.id, {
+    return this.activateStored(stored.row.id, stored.format.conversion, {
       title: form.title ?? stored.row.title,
       description: form.description,
       fileSize: stored.size,
     });
   }
 
-  /** A `processing` row whose object is stored in full becomes `active`; its thumbnail (and a PDF's text) is enqueued. */
-  async activateStored(materialId: number, completion: UploadCompletion): Promise<Material> {
-    const row = await this.uploads.activate(materialId, completion);
+  /**
+   * A `processing` row whose object is stored in full becomes `active`, its thumbnail (and a PDF's text) enqueued;
+   * or, for a format the worker converts first (issue 15), it waits in its `conversion` stage for `prepare_media`.
+   */
+  async activateStored(
+    materialId: number,
+    conversion: UploadFormat["conversion"],
+    completion: UploadCompletion,
+  ): Promise<Material> {
+    const row = conversion
+      ? await this.uploads.awaitConversion(materialId, completion, conversion)
+      : await this.uploads.activate(materialId, completion);
     if (!row) throw new Error(`Material ${materialId} stopped being processing during its upload`);
     for (const listener of this.#bytesStored) listener(completion.fileSize);
+    if (conversion) {
+      // Thumbnail, text and storyboard follow once the worker made the displayable file.
+      await this.#enqueue(
+        () => this.queues.enqueuePrepareMedia(row.id),
+        row.id,
+        "Could not enqueue the conversion job; an admin can re-run it",
+      );
+      return toMaterialResponse(row);
+    }
     await Promise.all([
       this.#enqueue(
         () => this.queues.enqueueThumbnail(row.id),
@@ -297,6 +326,9 @@ export class UploadService {
           row.id,
           "Could not enqueue text extraction; the search backfill will enqueue it",
         ),
+      // A video that plays as uploaded gets its storyboard (a converted one once converted).
+      row.type === "video" &&
+        this.#enqueue(() => this.queues.enqueueStoryboard(row.id), row.id, "Could not enqueue the storyboard job"),
     ]);
     return toMaterialResponse(row);
   }
@@ -337,9 +369,17 @@ export class UploadService {
   }
 }
 
-/** A resumable upload in progress reports the share of its bytes received (never 100 before it is active). */
+/**
+ * A resumable upload in progress reports the share of its bytes received (never 100 before it is active);
+ * while converting or transcoding (issue 15), the worker's own progress replaces the generic 50.
+ */
 function progressOf(state: UploadState): { progress: number; message: string } {
   const { resumable } = state;
+  if (state.status === "processing") {
+    if (state.stage === "converting") return { progress: state.progress, message: "Converting the document to PDF" };
+    if (state.stage === "transcoding") return { progress: state.progress, message: "Making the video playable" };
+    if (state.stage === "failed") return { progress: state.progress, message: "Conversion failed" };
+  }
   if (state.status !== "processing" || resumable === null) return STATUS_PROGRESS[state.status];
   return {
     progress: Math.min(99, Math.floor((resumable.offset / resumable.size) * 100)),

@@ -59,6 +59,7 @@ describe("GET /api/v1/materials/{material_id}", () => {
       width: 640,
       height: 360,
       page_count: null,
+      source_path: null,
       related_materials: [],
     });
   });

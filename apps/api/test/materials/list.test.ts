@@ -138,6 +138,7 @@ describe("GET /api/v1/materials", () => {
         width: null,
         height: null,
         page_count: null,
+        source_path: null,
       });
     });
 

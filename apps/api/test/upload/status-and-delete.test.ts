@@ -47,6 +47,8 @@ describe("GET /api/v1/upload/status/{id} and /thumbnail-status/{id}", () => {
         message: "Upload complete and ready",
         thumbnail_path: null,
         has_thumbnail: false,
+        stage: "ready",
+        failure_reason: null,
       });
       const thumbnail = await get(`thumbnail-status/${material.id}`, viewer);
       expect(thumbnail.statusCode).toBe(200);

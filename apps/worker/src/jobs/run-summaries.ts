@@ -28,6 +28,9 @@ export const RUN_SUMMARIES: { [N in JobName]: (result: JobResult<N>) => RunSumma
   prune_job_runs: (result) => ({ deleted_runs: result.deletedRuns }),
   extract_text: (result) => ({ outcome: result.outcome }),
   backfill_text_index: (result) => ({ indexed: result.indexed, enqueued: result.enqueued }),
+  // --- issue 15 ---
+  prepare_media: (result) => ({ outcome: result.outcome }),
+  render_storyboard: (result) => ({ outcome: result.outcome }),
 };
 
 /** The summary of a job's result; null for a job name outside the contracts. */

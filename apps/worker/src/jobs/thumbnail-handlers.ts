@@ -1,3 +1,4 @@
+import { MediaRepository } from "@learning-hub/db/repositories/media";
 import { ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
 import type { JobDependencies } from "../dependencies";
 import { ThumbnailService } from "../services/thumbnail-service";
@@ -14,6 +15,7 @@ export function createThumbnailHandlers(
     storage: deps.storage,
     ffmpeg: deps.ffmpeg,
     jobTimeoutMs: deps.settings.generate_thumbnail.timeoutMs,
+    pagePreviews: { repository: new MediaRepository(deps.database.db), maxPages: deps.config.media.previewMaxPages },
   });
   return {
     generate_thumbnail: ({ materialId }, context) => service.generate(materialId, context),

@@ -3,6 +3,7 @@ export type MediaErrorCode =
   | "NO_FFMPEG" // no usable ffmpeg binary on this machine
   | "UNREADABLE_INPUT" // the file (or URL) could not be read or decoded
   | "NO_FRAME" // the decoder ran but produced no image
+  | "REFUSED_INPUT" // readable, but refused before processing (a zip bomb, a package declaring another type)
   | "TIMEOUT"
   | "ABORTED"
   | "INTERNAL"; // a local failure (temp files, out of memory), not the input's fault

@@ -1,15 +1,21 @@
 import type { CleanupRepository, ExpiredResumableUpload, StaleUpload } from "@learning-hub/db/repositories/cleanup";
 import type { CleanupOutcome, CleanupParams } from "@learning-hub/queue";
 import {
+  derivedObjectMaterialId,
   MATERIALS_PREFIX,
   type ObjectStorage,
+  PREVIEWS_PREFIX,
   resumableTailKey,
+  STORYBOARDS_PREFIX,
   StorageError,
   THUMBNAILS_PREFIX,
 } from "@learning-hub/storage";
 
-/** Where uploads and thumbnails live; the only prefixes cleanup ever deletes from (never `placeholders/`). */
-export const CLEANABLE_PREFIXES = [MATERIALS_PREFIX, THUMBNAILS_PREFIX] as const;
+/**
+ * Where uploads, thumbnails and (issue 15) page previews and storyboards live; the only prefixes cleanup
+ * ever deletes from (never `placeholders/`).
+ */
+export const CLEANABLE_PREFIXES = [MATERIALS_PREFIX, THUMBNAILS_PREFIX, PREVIEWS_PREFIX, STORYBOARDS_PREFIX] as const;
 
 /** Keys per database look-up and per delete request. */
 const BATCH_SIZE = 500;
@@ -228,6 +234,19 @@ export class CleanupService {
     }
   }
 
+  /** Keys a row references, plus derived objects (previews, storyboards) of materials that are not deleted. */
+  private async inUse(keys: string[]): Promise<Set<string>> {
+    const { repository } = this.options;
+    const referenced = await repository.referencedKeys(keys);
+    const derived = keys.flatMap((key) => {
+      const materialId = derivedObjectMaterialId(key);
+      return materialId === null ? [] : [{ key, materialId }];
+    });
+    const live = await repository.liveMaterialIds([...new Set(derived.map((d) => d.materialId))]);
+    for (const { key, materialId } of derived) if (live.has(materialId)) referenced.add(key);
+    return referenced;
+  }
+
   /** First look: objects past the grace period that no row referenced while the listing went by. */
   private async collectUnreferenced(
     prefix: string,
@@ -236,10 +255,10 @@ export class CleanupService {
     tally: Tally,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { repository, storage } = this.options;
+    const { storage } = this.options;
     let page: string[] = [];
     const flush = async () => {
-      const referenced = await repository.referencedKeys(page);
+      const referenced = await this.inUse(page);
       into.push(...page.filter((key) => !referenced.has(key)));
       page = [];
     };
@@ -263,7 +282,7 @@ export class CleanupService {
    * (an upload registers its row before streaming) saves its object.
    */
   private async removeIfStillUnreferenced(keys: string[], tally: Tally): Promise<void> {
-    const referenced = await this.options.repository.referencedKeys(keys);
+    const referenced = await this.inUse(keys);
     const orphans = keys.filter((key) => !referenced.has(key));
     if (orphans.length === 0) return;
     try {

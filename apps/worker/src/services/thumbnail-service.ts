@@ -1,13 +1,8 @@
+import type { MediaRepository, PagePreviewRow } from "@learning-hub/db/repositories/media";
 import type { MediaFacts, ThumbnailSubject, ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
-import { type ObjectStorage, placeholderKey, thumbnailKey } from "@learning-hub/storage";
+import { type ObjectStorage, pagePreviewKey, placeholderKey, thumbnailKey } from "@learning-hub/storage";
 import type { Logger } from "pino";
-import {
-  type FfmpegBinaries,
-  MediaError,
-  type MediaErrorCode,
-  renderPdfThumbnail,
-  renderVideoThumbnail,
-} from "../media";
+import { type FfmpegBinaries, MediaError, type MediaErrorCode, renderPdfAssets, renderVideoThumbnail } from "../media";
 import { readMaterialFile } from "./material-file";
 import { JPEG_CONTENT_TYPE } from "./thumbnail-keys";
 
@@ -17,6 +12,8 @@ export interface ThumbnailServiceDependencies {
   ffmpeg: FfmpegBinaries;
   /** The job's timeout; renders get most of it so their own timeout (with a storable reason) fires first. */
   jobTimeoutMs: number;
+  /** Issue 15: a preview of every page of a PDF (up to `maxPages`), made with the thumbnail from one parse. */
+  pagePreviews?: { repository: MediaRepository; maxPages: number };
 }
 
 export interface ThumbnailAttempt {
@@ -42,6 +39,8 @@ const ended = (outcome: "already-completed" | "material-gone"): ThumbnailReport 
 interface RenderedThumbnail {
   jpeg: Buffer;
   facts: MediaFacts;
+  /** Stored already; recorded with the thumbnail. */
+  pages: PagePreviewRow[];
 }
 
 /**
@@ -94,11 +93,12 @@ export class ThumbnailService {
     const key = thumbnailKey(subject.uploaderId, subject.id);
     await storage.putBuffer(key, rendered.jpeg, JPEG_CONTENT_TYPE);
     if (!(await repository.markCompleted(materialId, key, rendered.facts))) {
-      // Deleted while rendering: its delete may already have run, so the object just stored is ours to remove.
-      await storage.remove(key);
+      // Deleted while rendering: its delete may already have run, so the objects just stored are ours to remove.
+      await storage.removeMany([key, ...rendered.pages.map((page) => page.previewPath)]);
       attempt.logger.info({ materialId }, "material was deleted during the render; thumbnail discarded");
       return ended("material-gone");
     }
+    if (this.deps.pagePreviews) await this.deps.pagePreviews.repository.replacePages(materialId, rendered.pages);
     return { outcome: "completed", type: subject.type, outputBytes: rendered.jpeg.length };
   }
 
@@ -118,11 +118,33 @@ export class ThumbnailService {
           height: video.sourceHeight,
           pageCount: null,
         },
+        pages: [],
       };
     }
     const source = await readMaterialFile(this.deps.storage, subject.filePath);
-    // pdfjs parses on the event loop, which also renews the job's lock: keep its budget short.
-    const pdf = await renderPdfThumbnail(source, { signal, timeoutMs: Math.min(timeoutMs, PDF_TIMEOUT_MS) });
-    return { jpeg: pdf.jpeg, facts: { durationSeconds: null, width: null, height: null, pageCount: pdf.pageCount } };
+    const pagePreviews = this.deps.pagePreviews;
+    const pages: PagePreviewRow[] = [];
+    // pdfjs parses on the event loop, which also renews the job's lock: keep its budget short (it yields
+    // between pages, so previews get the render budget).
+    const pdf = await renderPdfAssets(source, {
+      signal,
+      timeoutMs: pagePreviews && pagePreviews.maxPages > 0 ? timeoutMs : Math.min(timeoutMs, PDF_TIMEOUT_MS),
+      previews:
+        pagePreviews && pagePreviews.maxPages > 0
+          ? {
+              maxPages: pagePreviews.maxPages,
+              onPreview: async (preview) => {
+                const previewPath = pagePreviewKey(subject.uploaderId, subject.id, preview.page);
+                await this.deps.storage.putBuffer(previewPath, preview.jpeg, JPEG_CONTENT_TYPE);
+                pages.push({ page: preview.page, previewPath, width: preview.width, height: preview.height });
+              },
+            }
+          : undefined,
+    });
+    return {
+      jpeg: pdf.thumbnail.jpeg,
+      facts: { durationSeconds: null, width: null, height: null, pageCount: pdf.pageCount },
+      pages,
+    };
   }
 }

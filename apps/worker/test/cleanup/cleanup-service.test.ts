@@ -1,7 +1,8 @@
 import { materials } from "@learning-hub/db";
 import { CleanupRepository } from "@learning-hub/db/repositories/cleanup";
-import { createStorage } from "@learning-hub/storage";
+import { createStorage, pagePreviewKey, storyboardFolder } from "@learning-hub/storage";
 import { createTestEnvironment, type TestEnvironment } from "@learning-hub/testing";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CleanupService } from "../../src/services/cleanup-service";
 import { listKeys, materialExists, putObject, seedMaterial, seedUploader } from "../support/cleanup-fixtures";
@@ -186,6 +187,8 @@ describe("cleanup errors", () => {
       expect.stringContaining(stale.filePath),
       expect.stringContaining("listing materials/"),
       expect.stringContaining("listing thumbnails/"),
+      expect.stringContaining("listing previews/"),
+      expect.stringContaining("listing storyboards/"),
     ]);
     expect(await materialExists(env.database.db, stale.id)).toBe(false);
     // The object outlived its row; the next run's orphan sweep takes it.
@@ -198,5 +201,37 @@ describe("cleanup errors", () => {
   it("stops when its signal aborts", async () => {
     await seedMaterial(env.database.db, env.storage, { uploaderId, status: "processing", ageMinutes: 90 });
     await expect(service().run(processingOnly, AbortSignal.abort())).rejects.toThrow();
+  });
+});
+
+describe("issue 15: conversions and derived objects", () => {
+  it.each(["converting", "transcoding", "failed"] as const)(
+    "never removes a %s material, however old, nor its original",
+    async (stage) => {
+      const row = await seedMaterial(env.database.db, env.storage, {
+        uploaderId,
+        status: "processing",
+        ageMinutes: 600,
+        withFile: true,
+      });
+      await env.database.db.update(materials).set({ stage }).where(eq(materials.id, row.id));
+      await service({ now: hoursFromNow(24) }).run({ ...processingOnly, cleanupOrphans: true });
+      expect(await materialExists(env.database.db, row.id)).toBe(true);
+      expect(await env.storage.exists(row.filePath)).toBe(true);
+    },
+  );
+
+  it("keeps page previews and storyboards of live materials and removes those of deleted ones", async () => {
+    const live = await seedMaterial(env.database.db, env.storage, { uploaderId, status: "active", ageMinutes: 120 });
+    const deleted = await seedMaterial(env.database.db, env.storage, { uploaderId, status: "hidden", ageMinutes: 120 });
+    const keysOf = (id: number) => [
+      pagePreviewKey(uploaderId, id, 1),
+      `${storyboardFolder(uploaderId, id)}storyboard.vtt`,
+      `${storyboardFolder(uploaderId, id)}sprite-1.jpg`,
+    ];
+    for (const key of [...keysOf(live.id), ...keysOf(deleted.id)]) await putObject(env.storage, key);
+    await service({ now: hoursFromNow(2) }).run(orphansOnly);
+    for (const key of keysOf(live.id)) expect(await env.storage.exists(key)).toBe(true);
+    for (const key of keysOf(deleted.id)) expect(await env.storage.exists(key)).toBe(false);
   });
 });

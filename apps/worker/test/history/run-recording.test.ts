@@ -31,6 +31,8 @@ const handlers = {
   prune_job_runs: async () => ({ deletedRuns: 0 }),
   extract_text: async () => ({ outcome: "completed" }),
   backfill_text_index: async () => ({ indexed: 0, enqueued: 0 }),
+  prepare_media: async () => ({ outcome: "converted" }),
+  render_storyboard: async () => ({ outcome: "completed" }),
 } satisfies JobHandlers;
 
 function recorderOn(repository: JobRunsRepository, warnings: unknown[] = []): RunRecorder {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, ne, notInArray, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { materials, resumableUploads } from "../schema";
 
@@ -13,6 +13,11 @@ export interface StaleUpload {
 const noResumableUpload = sql`not exists (select 1 from ${resumableUploads} where ${resumableUploads.materialId} = ${materials.id})`;
 
 const staleColumns = { id: materials.id, filePath: materials.filePath, thumbnailPath: materials.thumbnailPath };
+/**
+ * Issue 15: a `processing` row whose file is being converted, or whose conversion failed (the original kept
+ * for the owner and an admin retry), is not a stale upload.
+ */
+const stillUploading = notInArray(materials.stage, ["converting", "transcoding", "failed"]);
 
 /** A resumable upload past its expiry, with what it holds in storage. */
 export interface ExpiredResumableUpload {
@@ -39,6 +44,7 @@ export class CleanupRepository {
       .where(
         and(
           eq(materials.status, "processing"),
+          stillUploading,
           lt(materials.createdAt, cutoff),
           gt(materials.id, afterId),
           noResumableUpload,
@@ -46,6 +52,19 @@ export class CleanupRepository {
       )
       .orderBy(materials.id)
       .limit(limit);
+  }
+
+  /**
+   * Ids among `ids` of materials that exist and are not deleted: their derived objects (page previews,
+   * storyboards, keyed by material id) are in use, also before the row records them.
+   */
+  async liveMaterialIds(ids: number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .select({ id: materials.id })
+      .from(materials)
+      .where(and(inArray(materials.id, ids), ne(materials.status, "hidden")));
+    return new Set(rows.map((row) => row.id));
   }
 
   /**
@@ -59,6 +78,7 @@ export class CleanupRepository {
         and(
           eq(materials.id, id),
           eq(materials.status, "processing"),
+          stillUploading,
           lt(materials.createdAt, cutoff),
           noResumableUpload,
         ),
@@ -96,7 +116,7 @@ export class CleanupRepository {
   }
 
   /**
-   * The keys among `keys` that some row references as its file or thumbnail,
+   * The keys among `keys` that some row references as its file, original or thumbnail,
    * whatever its status: hidden rows still own their files. Rows `ignoring` do not
    * count (a dry run asks about the objects of rows it pretends to delete).
    */
@@ -104,14 +124,28 @@ export class CleanupRepository {
     if (keys.length === 0) return new Set();
     const others = ignoring.length > 0 ? notInArray(materials.id, ignoring) : undefined;
     const rows = await this.db
-      .select({ filePath: materials.filePath, thumbnailPath: materials.thumbnailPath })
+      .select({
+        filePath: materials.filePath,
+        sourcePath: materials.sourcePath,
+        thumbnailPath: materials.thumbnailPath,
+      })
       .from(materials)
-      .where(and(or(inArray(materials.filePath, keys), inArray(materials.thumbnailPath, keys)), others));
+      .where(
+        and(
+          or(
+            inArray(materials.filePath, keys),
+            inArray(materials.sourcePath, keys),
+            inArray(materials.thumbnailPath, keys),
+          ),
+          others,
+        ),
+      );
     const wanted = new Set(keys);
     const referenced = new Set<string>();
     for (const row of rows) {
-      if (wanted.has(row.filePath)) referenced.add(row.filePath);
-      if (row.thumbnailPath !== null && wanted.has(row.thumbnailPath)) referenced.add(row.thumbnailPath);
+      for (const key of [row.filePath, row.sourcePath, row.thumbnailPath]) {
+        if (key !== null && wanted.has(key)) referenced.add(key);
+      }
     }
     return referenced;
   }

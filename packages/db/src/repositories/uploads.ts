@@ -4,8 +4,11 @@ import {
   type MaterialRow,
   type MaterialStatus,
   type MaterialType,
+  type MediaStage,
   materials,
+  pagePreviews,
   resumableUploads,
+  type StoryboardRecord,
   type ThumbnailStatus,
 } from "../schema";
 import { materialVector } from "../search";
@@ -33,6 +36,12 @@ export interface UploadState {
   filePath: string;
   thumbnailPath: string | null;
   thumbnailStatus: ThumbnailStatus;
+  // issue 15
+  stage: MediaStage;
+  progress: number;
+  failureReason: string | null;
+  sourcePath: string | null;
+  storyboard: StoryboardRecord | null;
   /** Bytes received and declared by a resumable upload still in progress; `null` for other uploads. */
   resumable: { offset: number; size: number } | null;
 }
@@ -53,6 +62,7 @@ export class UploadsRepository {
       .values({
         ...upload,
         status: "processing",
+        stage: "uploading",
         fileSize: 0,
         textStatus: upload.type === "pdf" ? "pending" : "no_text",
       })
@@ -68,6 +78,7 @@ export class UploadsRepository {
       .set({
         ...completion,
         status: "active",
+        stage: "ready",
         activatedAt: sql`now()`,
         searchVector: materialVector(completion.title, completion.description),
       })
@@ -76,9 +87,35 @@ export class UploadsRepository {
     return row;
   }
 
+  /**
+   * Issue 15: the original is stored and waits for the worker to convert it; the row stays `processing`
+   * (not listed, not found by others) in the conversion's stage. `undefined` when it is no longer uploading.
+   */
+  async awaitConversion(
+    id: number,
+    completion: UploadCompletion,
+    stage: Extract<MediaStage, "converting" | "transcoding">,
+  ): Promise<MaterialRow | undefined> {
+    const [row] = await this.db
+      .update(materials)
+      .set({ ...completion, stage, progress: 0 })
+      .where(and(eq(materials.id, id), eq(materials.status, "processing"), eq(materials.stage, "uploading")))
+      .returning();
+    return row;
+  }
+
   /** Removes the row of a failed upload (never one that became active). */
   async deleteProcessing(id: number): Promise<void> {
     await this.db.delete(materials).where(and(eq(materials.id, id), eq(materials.status, "processing")));
+  }
+
+  /** Issue 15: keys of the material's page previews (storyboard keys are on its row). */
+  async derivedObjectKeys(id: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ previewPath: pagePreviews.previewPath })
+      .from(pagePreviews)
+      .where(eq(pagePreviews.materialId, id));
+    return rows.map((row) => row.previewPath);
   }
 
   async findState(id: number): Promise<UploadState | undefined> {
@@ -90,6 +127,11 @@ export class UploadsRepository {
         filePath: materials.filePath,
         thumbnailPath: materials.thumbnailPath,
         thumbnailStatus: materials.thumbnailStatus,
+        stage: materials.stage,
+        progress: materials.progress,
+        failureReason: materials.failureReason,
+        sourcePath: materials.sourcePath,
+        storyboard: materials.storyboard,
         resumableOffset: resumableUploads.offset,
         resumableSize: resumableUploads.size,
       })

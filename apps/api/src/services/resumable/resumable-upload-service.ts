@@ -95,7 +95,8 @@ export class ResumableUploadService {
   async finish(id: string): Promise<Material> {
     const row = await this.uploads.find(id);
     if (!row) throw resumableUploadNotFound();
-    const material = await this.uploadService.activateStored(row.materialId, {
+    const conversion = formatOfName(row.metadata.filename ?? "")?.conversion ?? null;
+    const material = await this.uploadService.activateStored(row.materialId, conversion, {
       title: (row.metadata.title ?? "").trim(),
       description: row.metadata.description || null,
       fileSize: row.size,
