@@ -71,6 +71,7 @@ describe("a browser app on another origin", () => {
     await tab.goto(`${page.origin}/`);
     const steps = await tab.evaluate(
       (config) =>
+        // biome-ignore lint/suspicious/noExplicitAny: each step is whatever JSON the page script saw; the assertions below check its shape
         (globalThis as unknown as { runFlow(c: typeof config): Promise<Record<string, any>> }).runFlow(config),
       {
         api,
