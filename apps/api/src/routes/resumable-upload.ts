@@ -113,6 +113,10 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
 
   const handOver = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     senders.set(request.raw, request.requireUser().id);
+    // A hijacked reply sends none of the headers hooks set so far (x-request-id, CORS, security): pass them on.
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) reply.raw.setHeader(name, value);
+    }
     reply.hijack();
     const response = await store.handle(() => tus.handleWeb(new NodeRequest({ req: request.raw, res: reply.raw })));
     await sendNodeResponse(reply.raw, await asEnvelope(response));

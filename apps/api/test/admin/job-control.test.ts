@@ -262,7 +262,7 @@ describe("run history, queue controls, dry run and audit", () => {
     expect(paused.json()).toMatchObject({ name: "thumbnails", paused: true, concurrency: 1 });
     expect(await t.queues.thumbnails.getGlobalConcurrency()).toBe(1);
     const list = (await api("GET", "/queues")).json().queues;
-    expect(list.map((queue: { name: string }) => queue.name).sort()).toEqual(["maintenance", "thumbnails"]);
+    expect(list.map((queue: { name: string }) => queue.name).sort()).toEqual(["maintenance", "media", "thumbnails"]);
     expect(list.find((queue: { name: string }) => queue.name === "thumbnails").workers).toBeGreaterThanOrEqual(2);
 
     const material = await brokenMaterial();
