@@ -152,7 +152,7 @@ describe("pnpm start keeps running", () => {
     expect(restartedPid, stderr).toBe(true);
 
     const json = { "content-type": "application/json" };
-    const user = { email: "restart@example.com", name: "Restart", password: "password123" };
+    const user = { email: "restart@example.com", name: "Restart", password: "a restart-proof passphrase" };
     expect(
       (await fetch(`${api()}/api/v1/auth/register`, { method: "POST", headers: json, body: JSON.stringify(user) }))
         .status,
