@@ -97,7 +97,7 @@ async function deliverPreviews(workDir: string, options: PagePreviewOptions, dea
 
 /**
  * Makes everything the worker shows of a PDF: the page-1 thumbnail and a preview of every page up to the cap,
- * rasterised by poppler's pdftoppm (one run for the thumbnail, one for all the previews, side by side) from a
+ * rasterised by poppler's pdftoppm (one run for the thumbnail, then one for all the previews) from a
  * copy in a private temporary directory, removed afterwards. pdfjs opens the document once, meanwhile, for the
  * page count and whatever `steps` do with it. Throws MediaError: pdfjs's reason when it cannot read the PDF,
  * pdftoppm's when it cannot render it, TIMEOUT/ABORTED (pdftoppm killed either way); a failing `onPreview` or
@@ -108,41 +108,41 @@ export async function renderPdfAssets(data: Uint8Array, options: PdfAssetsOption
   // Stops the renders still running when another part fails.
   const stop = new AbortController();
   const signal = AbortSignal.any([deadline.signal, stop.signal]);
-  const renders: Promise<void>[] = [];
+  let rendering: Promise<void> | undefined;
   let workDir: string | undefined;
   try {
-    workDir = await mkdtemp(path.join(options.workRoot ?? tmpdir(), "pdf-render-"));
-    const pdfPath = path.join(workDir, "document.pdf");
+    const dir = await mkdtemp(path.join(options.workRoot ?? tmpdir(), "pdf-render-"));
+    workDir = dir;
+    const pdfPath = path.join(dir, "document.pdf");
     await writeFile(pdfPath, data, { mode: 0o600 });
     const pdftoppmPath = options.pdftoppmPath ?? "pdftoppm";
     const thumbnailWidth = options.thumbnail?.width ?? DEFAULT_THUMBNAIL_WIDTH;
-    const thumbnailPrefix = path.join(workDir, "thumbnail");
-    renders.push(
-      runPdftoppm({
+    const thumbnailPrefix = path.join(dir, "thumbnail");
+    const previews = options.previews;
+    const maxPreviews = previews?.maxPages ?? DEFAULT_MAX_PREVIEW_PAGES;
+    const previewWidth = previews?.width ?? DEFAULT_PREVIEW_WIDTH;
+    // One run after the other, not side by side: on a busy machine (bench/media, part 2b) two at once were
+    // slower, and one run at the thumbnail's width for all pages costs more than the page-1 run (part 2c).
+    rendering = (async () => {
+      await runPdftoppm({
         ...{ pdftoppmPath, pdfPath, outputPrefix: thumbnailPrefix, firstPage: 1, lastPage: 1, singleFile: true },
         ...{ width: thumbnailWidth, maxHeight: thumbnailWidth * MAX_HEIGHT_TO_WIDTH, signal },
         quality: options.thumbnail?.quality ?? DEFAULT_THUMBNAIL_QUALITY,
-      }),
-    );
-    const previews = options.previews;
-    const maxPreviews = previews?.maxPages ?? DEFAULT_MAX_PREVIEW_PAGES;
-    if (previews && maxPreviews > 0) {
-      const width = previews.width ?? DEFAULT_PREVIEW_WIDTH;
-      renders.push(
-        runPdftoppm({
-          ...{ pdftoppmPath, pdfPath, outputPrefix: path.join(workDir, "preview"), firstPage: 1 },
-          ...{ lastPage: maxPreviews, width, maxHeight: width * MAX_HEIGHT_TO_WIDTH, signal },
-          quality: previews.quality ?? DEFAULT_PREVIEW_QUALITY,
-        }),
-      );
-    }
-    for (const render of renders) render.catch(() => undefined);
-    // pdfjs parses on this thread while pdftoppm renders in its own processes; its reason comes first.
+      });
+      if (!previews || maxPreviews <= 0) return;
+      await runPdftoppm({
+        ...{ pdftoppmPath, pdfPath, outputPrefix: path.join(dir, "preview"), firstPage: 1 },
+        ...{ lastPage: maxPreviews, width: previewWidth, maxHeight: previewWidth * MAX_HEIGHT_TO_WIDTH, signal },
+        quality: previews.quality ?? DEFAULT_PREVIEW_QUALITY,
+      });
+    })();
+    rendering.catch(() => undefined);
+    // pdfjs parses on this thread while pdftoppm renders in its own process; its reason comes first.
     const pageCount = await readDocument(data, deadline, options.steps);
-    await Promise.all(renders);
+    await rendering;
     const jpeg = await readFile(`${thumbnailPrefix}.jpg`);
     const thumbnail = { jpeg, ...sizeOf(jpeg, "the thumbnail"), pageCount };
-    const previewCount = previews && maxPreviews > 0 ? await deliverPreviews(workDir, previews, deadline) : 0;
+    const previewCount = previews && maxPreviews > 0 ? await deliverPreviews(dir, previews, deadline) : 0;
     deadline.throwIfAborted();
     return { thumbnail, pageCount, previewCount };
   } catch (error) {
@@ -152,7 +152,7 @@ export async function renderPdfAssets(data: Uint8Array, options: PdfAssetsOption
     throw asMediaError(error, "PDF rendering failed");
   } finally {
     // Nothing is removed while pdftoppm may still be writing into the directory.
-    await Promise.allSettled(renders);
+    await rendering?.catch(() => undefined);
     deadline.dispose();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   }

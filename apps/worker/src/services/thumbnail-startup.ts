@@ -17,7 +17,8 @@ export async function prepareThumbnailWork(
     { source: ffmpeg.source, ffmpegPath: ffmpeg.ffmpegPath, ffprobePath: ffmpeg.ffprobePath },
     `using the ${ffmpeg.source} ffmpeg`,
   );
-  await pdftoppmVersion().then(
+  // Side by side: a worker that replaces a crashed one should start taking jobs soon.
+  const checkPdftoppm = pdftoppmVersion().then(
     (version) => logger.info({ version }, "using poppler's pdftoppm for PDF thumbnails and page previews"),
     (error: unknown) =>
       logger.warn(
@@ -25,7 +26,7 @@ export async function prepareThumbnailWork(
         "NO PDFTOPPM: PDF thumbnails and page previews cannot be rendered; install poppler-utils and poppler-data",
       ),
   );
-  await findCjkFonts().then(
+  const checkCjkFonts = findCjkFonts().then(
     (fonts) => {
       if (fonts.length > 0) logger.info({ cjkFonts: fonts }, "CJK fonts for PDFs that do not embed theirs");
       else {
@@ -36,6 +37,6 @@ export async function prepareThumbnailWork(
     },
     (error: unknown) => logger.warn({ err: error }, "could not ask fontconfig for CJK fonts (fc-list)"),
   );
-  const created = await ensurePlaceholders(deps.storage);
+  const [created] = await Promise.all([ensurePlaceholders(deps.storage), checkPdftoppm, checkCjkFonts]);
   if (created.length > 0) logger.info({ created }, "placeholder images stored");
 }
