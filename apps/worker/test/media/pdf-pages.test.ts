@@ -1,9 +1,17 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { multiPagePdf } from "@learning-hub/testing/media-files";
+import { encryptedPdf, multiPagePdf } from "@learning-hub/testing/media-files";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { decodeImage, MediaError, type PagePreview, type PdfDocument, renderPdfAssets } from "../../src/media";
+import {
+  decodeImage,
+  findCjkFonts,
+  MediaError,
+  type PagePreview,
+  type PdfDocument,
+  pdftoppmVersion,
+  renderPdfAssets,
+} from "../../src/media";
 import { countPixels, execFileAsync, meanLuma } from "./helpers";
 
 /** Share of the bottom bar drawn blue: page N of M draws a bar N/M of the width, so each page differs. */
@@ -155,9 +163,28 @@ describe("renderPdfAssets", () => {
     expect(error.reason).toMatch(/^could not run \/nonexistent\/pdftoppm: /);
   });
 
+  it("fails on a password-protected PDF with a reason that says so", async () => {
+    const error = await failure(renderPdfAssets(await encryptedPdf(), { workRoot }));
+    expect(error.code).toBe("UNREADABLE_INPUT");
+    expect(error.reason).toBe("the PDF is password-protected");
+  });
+
   it("fails on bytes that are not a PDF", async () => {
     const error = await failure(renderPdfAssets(Buffer.from("not a pdf"), { workRoot }));
     expect(error.code).toBe("UNREADABLE_INPUT");
     expect(error.reason).toMatch(/^pdf\.js could not read the PDF: /);
+  });
+});
+
+describe("the worker's start-up checks", () => {
+  it("read pdftoppm's version and the CJK fonts fontconfig offers", async () => {
+    expect(await pdftoppmVersion()).toMatch(/^pdftoppm version \d+\.\d+/);
+    // The suite's prerequisites install fonts-wqy-microhei.
+    expect(await findCjkFonts()).not.toEqual([]);
+  });
+
+  it("fail as local problems when the tools cannot be run", async () => {
+    await expect(pdftoppmVersion("/nonexistent/pdftoppm")).rejects.toMatchObject({ code: "INTERNAL" });
+    await expect(findCjkFonts("/nonexistent/fc-list")).rejects.toMatchObject({ code: "INTERNAL" });
   });
 });
