@@ -5,7 +5,10 @@
  *      process group) of a generated 20-page docx / a one-shot `soffice --headless --convert-to pdf` of the
  *      same file (its own profile directory, kept between runs as a user's would be);
  *   2. page previews of a 50-page PDF (LibreOffice-written, text on every page): `renderPdfAssets` (thumbnail +
- *      all 50 previews, document opened once) / `pdftoppm -jpeg -scale-to-x 320 -scale-to-y -1` of all pages;
+ *      all 50 previews read back one at a time, pdfjs page count; two pdftoppm runs side by side) /
+ *      `pdftoppm -jpeg -scale-to-x 320 -scale-to-y -1` of all pages; then, to choose how the thumbnail is made,
+ *      pdftoppm alone: 2b its page-1 run beside the all-pages run / after it, 2c one run of all pages at the
+ *      thumbnail's 480 px (the thumbnail from the same run; previews would still need scaling) / at 320 px;
  *   3. first-page thumbnail of the same PDF: `renderPdfThumbnail` / `pdftoppm -jpeg -f 1 -l 1 -scale-to-x 480`;
  *   4. transcode of a generated 720p 20 s MPEG-4 Part 2 mkv to H.264/AAC: `prepareVideo` (ffprobe, layout
  *      check, nice'd ffmpeg with -progress) / the same ffmpeg command run alone.
@@ -93,14 +96,33 @@ try {
     );
   }
   if (PARTS.includes("2")) {
+    const allPages = (width: number, prefix: string) =>
+      execFileAsync("pdftoppm", ["-jpeg", "-scale-to-x", String(width), "-scale-to-y", "-1", pdfPath, prefix]);
+    const firstPage = () =>
+      execFileAsync("pdftoppm", [
+        ...["-jpeg", "-f", "1", "-l", "1", "-singlefile", "-scale-to-x", "480", "-scale-to-y", "-1", pdfPath],
+        path.join(dir, "poppler-first"),
+      ]);
     await compare(
       "2 thumbnail + previews of all 50 pages",
       "<= 1.5",
       () => renderPdfAssets(pdfBytes, { previews: { onPreview: async () => undefined } }),
-      () =>
-        execFileAsync("pdftoppm", [
-          ...["-jpeg", "-scale-to-x", "320", "-scale-to-y", "-1", pdfPath, path.join(dir, "poppler-page")],
-        ]),
+      () => allPages(320, path.join(dir, "poppler-page")),
+    );
+    await compare(
+      "2b pdftoppm: page-1 run beside the all-pages run / after it",
+      "< 1 for side by side",
+      () => Promise.all([firstPage(), allPages(320, path.join(dir, "poppler-page"))]),
+      async () => {
+        await firstPage();
+        await allPages(320, path.join(dir, "poppler-page"));
+      },
+    );
+    await compare(
+      "2c pdftoppm: all pages at 480 px (thumbnail from the same run) / at 320 px",
+      "informative",
+      () => allPages(480, path.join(dir, "poppler-480")),
+      () => allPages(320, path.join(dir, "poppler-page")),
     );
   }
   if (PARTS.includes("3")) {

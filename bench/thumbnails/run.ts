@@ -214,7 +214,7 @@ async function measureJobTimes(context: BenchContext): Promise<void> {
 
   const worker = new WorkerProcess(stack.env);
   await worker.waitForLog((line) => line.msg === "worker started", 120_000);
-  // Warm-up: module loading, pdfjs fonts, connection pools, page cache.
+  // Warm-up: module loading (pdfjs), connection pools, page cache.
   await jobTime(stack, catalogue, videoId);
   await jobTime(stack, catalogue, pdfId);
   await cliFromUrl();
@@ -244,7 +244,7 @@ async function measureJobTimes(context: BenchContext): Promise<void> {
   out(
     `2. PDF job ${ms(mean(pdf.job))} / pdftoppm ${ms(mean(pdf.cli))} = ${(mean(pdf.job) / mean(pdf.cli)).toFixed(2)} (goal <= 1.5)` +
       `; with the worker inside this benchmark process ${ms(mean(pdfInProcess))} / pdftoppm = ${(mean(pdfInProcess) / mean(pdf.cli)).toFixed(2)}` +
-      `; the pdfjs render alone, in this process (no queue, storage, database) ${ms(mean(pdf.render))} / pdftoppm = ${(mean(pdf.render) / mean(pdf.cli)).toFixed(2)}`,
+      `; the render alone (pdfjs page count + pdftoppm), in this process (no queue, storage, database) ${ms(mean(pdf.render))} / pdftoppm = ${(mean(pdf.render) / mean(pdf.cli)).toFixed(2)}`,
   );
   // Leaves the queue to the throughput batch.
   await catalogue.reset([videoId, pdfId]);

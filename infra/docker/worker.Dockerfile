@@ -25,18 +25,19 @@ RUN pnpm --filter @learning-hub/worker build
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
   pnpm --filter @learning-hub/worker deploy --legacy --prod --offline /out
 
-# ---- runtime: Node, ffmpeg, a CJK font, the bundle, the migrations and production node_modules
+# ---- runtime: Node, ffmpeg, poppler, a CJK font, LibreOffice, the bundle, the migrations and production node_modules
 FROM node:24.21.0-bookworm-slim AS runtime
-# ffmpeg renders video frames; PDFs in Chinese, Japanese or Korean need a CJK font to draw their text;
+# ffmpeg renders video frames; poppler's pdftoppm renders PDF pages (poppler-data: CJK encodings), and PDFs in
+# Chinese, Japanese or Korean that do not embed their fonts need a CJK font, found through fontconfig;
 # tini reaps ffmpeg children and forwards signals, so SIGTERM reaches the graceful shutdown.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends ffmpeg fonts-wqy-microhei tini \
+  && apt-get install -y --no-install-recommends ffmpeg poppler-utils poppler-data fontconfig fonts-wqy-microhei tini \
     libreoffice-core-nogui libreoffice-writer-nogui libreoffice-impress-nogui \
   && rm -rf /var/lib/apt/lists/*
 # OCI annotations: what the image is, for registries, scanners and `docker inspect`.
 ARG VERSION=1.0.0
 LABEL org.opencontainers.image.title="Learning Hub worker" \
-  org.opencontainers.image.description="Background jobs of Learning Hub: thumbnails (ffmpeg, pdfjs), cleanups, the scheduled cleanup" \
+  org.opencontainers.image.description="Background jobs of Learning Hub: thumbnails and page previews (ffmpeg, poppler), cleanups, the scheduled cleanup" \
   org.opencontainers.image.version="$VERSION" \
   org.opencontainers.image.vendor="Learning Hub" \
   org.opencontainers.image.base.name="docker.io/library/node"

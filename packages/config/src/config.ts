@@ -46,8 +46,6 @@ export interface Config {
     timeoutSeconds: number;
     lockDurationMs: number;
     stalledIntervalMs: number;
-    /** Configured CJK font file; `undefined`: look in the usual system locations. */
-    cjkFontPath: string | undefined;
   };
   cleanup: { schedule: string; orphanGraceMinutes: number; timeoutSeconds: number; reconcileSeconds: number };
   jobRuns: { retentionDays: number };
@@ -185,7 +183,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       timeoutSeconds: env.THUMBNAIL_TIMEOUT_SECONDS,
       lockDurationMs: env.THUMBNAIL_LOCK_DURATION_MS,
       stalledIntervalMs: env.THUMBNAIL_STALLED_INTERVAL_MS,
-      cjkFontPath: env.CJK_FONT_PATH,
     },
     cleanup: {
       schedule: env.CLEANUP_SCHEDULE.trim(),

@@ -68,11 +68,6 @@ export const EnvSchema = Type.Object({
    */
   THUMBNAIL_LOCK_DURATION_MS: Type.Integer({ minimum: 1000, default: 20_000 }),
   THUMBNAIL_STALLED_INTERVAL_MS: Type.Integer({ minimum: 500, default: 10_000 }),
-  /**
-   * Font file (TTF/OTF/TTC) the PDF renderer uses for Chinese, Japanese and Korean text whose font the PDF
-   * does not embed; unset: the first found of the usual system locations (WenQuanYi, Noto CJK).
-   */
-  CJK_FONT_PATH: Type.Optional(Type.String({ minLength: 1 })),
   /** Cron pattern of the repeatable cleanup job, read in UTC (5 fields, or 6 with seconds first). */
   CLEANUP_SCHEDULE: Type.String({ minLength: 1, default: "0 * * * *" }),
   ORPHAN_GRACE_MINUTES: Type.Integer({ minimum: 0, default: 60 }),

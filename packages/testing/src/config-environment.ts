@@ -32,7 +32,6 @@ export function configEnvironment(config: Config): Record<string, string> {
     THUMBNAIL_STALLED_INTERVAL_MS: String(config.thumbnails.stalledIntervalMs),
     RESUMABLE_MAX_UNFINISHED_PER_USER: String(config.resumableUploads.maxUnfinishedPerUser),
     RESUMABLE_EXPIRATION_HOURS: String(config.resumableUploads.expirationMs / 3_600_000),
-    ...(config.thumbnails.cjkFontPath === undefined ? {} : { CJK_FONT_PATH: config.thumbnails.cjkFontPath }),
   };
 }
 

@@ -1,14 +1,14 @@
-export { CJK_FONT_LOCATIONS, hasCjkFontFallback, registerCjkFont } from "./cjk-fonts";
+export { findCjkFonts } from "./cjk-fonts";
 export type { Deadline } from "./deadline";
 export { type FfmpegBinaries, type LocateFfmpegOptions, locateFfmpeg } from "./ffmpeg-binary";
 export { FfmpegProgress } from "./ffmpeg-progress";
-export { type DecodedImage, decodeImage, isCompleteJpeg, readImageSize } from "./jpeg";
+export { type DecodedImage, decodeImage, isCompleteJpeg, jpegSize, readImageSize } from "./jpeg";
 export { MediaError, type MediaErrorCode } from "./media-error";
 export { isMoovBeforeMdat } from "./mp4-layout";
 export { type ConvertOptions, OfficeConverter, type OfficeConverterOptions } from "./office-conversion";
 export { isZipPackage, LIBREOFFICE_IMPORT_FILTERS, OFFICE_FORMATS, type OfficeFormat } from "./office-formats";
 export { DEFAULT_ZIP_LIMITS, inspectOfficePackage, type OfficePackage, type ZipLimits } from "./office-package";
-export { type OpenedPdf, type OpenPdfOptions, openPdf, type PdfDocument, withPdfDocument } from "./pdf-document";
+export type { PdfDocument } from "./pdf-document";
 export {
   DEFAULT_MAX_PREVIEW_PAGES,
   DEFAULT_PREVIEW_WIDTH,
@@ -16,7 +16,6 @@ export {
   type PagePreviewOptions,
   type PdfAssets,
   type PdfAssetsOptions,
-  renderPagePreviewsOf,
   renderPdfAssets,
 } from "./pdf-pages";
 export {
@@ -28,7 +27,8 @@ export {
   type PdfTextLimits,
   type PdfTextOptions,
 } from "./pdf-text";
-export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail, renderThumbnailOf } from "./pdf-thumbnail";
+export { type PdfThumbnail, type PdfThumbnailOptions, renderPdfThumbnail } from "./pdf-thumbnail";
+export { pdftoppmVersion } from "./pdftoppm";
 export { renderPlaceholder } from "./placeholder";
 export { type MediaFacts, probeMedia, type VideoStreamFacts } from "./probe-streams";
 export { renderStoryboard, type Storyboard, type StoryboardOptions } from "./storyboard";

@@ -1,7 +1,12 @@
-import type { Deadline } from "./deadline";
-import { type OpenPdfOptions, type PdfDocument, withPdfDocument } from "./pdf-document";
-import { type RenderedPage, renderPage, scaleDown } from "./pdf-render";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Deadline, startDeadline } from "./deadline";
+import { jpegSize } from "./jpeg";
+import { asMediaError, MediaError } from "./media-error";
+import { openPdf, type PdfDocument } from "./pdf-document";
 import type { PdfThumbnail } from "./pdf-thumbnail";
+import { runPdftoppm } from "./pdftoppm";
 
 export interface PagePreview {
   /** 1-based. */
@@ -18,15 +23,22 @@ export interface PagePreviewOptions {
   quality?: number;
   /** Pages after this many get no preview. Default 300. */
   maxPages?: number;
-  /** Called with each preview in page order, before the next page is rendered (store it; memory stays flat). */
+  /** Called with each preview in page order, the next one read from disk only after (memory stays flat). */
   onPreview: (preview: PagePreview) => Promise<void>;
 }
 
-export interface PdfAssetsOptions extends Omit<OpenPdfOptions, "what"> {
+export interface PdfAssetsOptions {
+  /** The whole call: parsing, rendering, handing over the previews. Default 30 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
   thumbnail?: { width?: number; quality?: number };
   previews?: PagePreviewOptions;
-  /** More steps on the same opened document, after the images (e.g. text extraction). */
+  /** More steps on the document pdfjs opened for the page count (e.g. text extraction), run while poppler renders. */
   steps?: Array<(document: PdfDocument, deadline: Deadline) => Promise<void>>;
+  /** The pdftoppm executable (Debian `poppler-utils`). Default `pdftoppm` on PATH. */
+  pdftoppmPath?: string;
+  /** Where the private directory of each call (the PDF, the images) is made. Default the OS temp directory. */
+  workRoot?: string;
 }
 
 export interface PdfAssets {
@@ -41,55 +53,107 @@ export const DEFAULT_PREVIEW_QUALITY = 75;
 export const DEFAULT_MAX_PREVIEW_PAGES = 300;
 const DEFAULT_THUMBNAIL_WIDTH = 480;
 const DEFAULT_THUMBNAIL_QUALITY = 80;
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Pages taller than this many widths (receipts, posters, broken MediaBoxes) are cut to their top part. */
+const MAX_HEIGHT_TO_WIDTH = 4;
+const PREVIEW_FILE = /^preview-(\d+)\.jpg$/;
 
-async function toPreview(page: number, rendered: RenderedPage, quality: number): Promise<PagePreview> {
-  const jpeg = await rendered.canvas.encode("jpeg", quality);
-  return { page, jpeg, width: rendered.width, height: rendered.height };
+/** The size of a JPEG pdftoppm wrote; it always writes a frame header, so a missing one is our failure. */
+function sizeOf(jpeg: Buffer, what: string): { width: number; height: number } {
+  const size = jpegSize(jpeg);
+  if (!size) throw new MediaError("INTERNAL", `pdftoppm wrote ${what} without a JPEG frame header`);
+  return size;
 }
 
-/**
- * The preview step on an opened document: pages 1..maxPages as JPEGs `width` px wide, handed to `onPreview`
- * one at a time. `firstPage`, when given, is page 1 already drawn (for the thumbnail) at least `width` wide,
- * scaled down instead of drawn again. Returns the number of previews.
- */
-export async function renderPagePreviewsOf(
-  document: PdfDocument,
-  deadline: Deadline,
-  options: PagePreviewOptions,
-  firstPage?: RenderedPage,
-): Promise<number> {
-  const width = options.width ?? DEFAULT_PREVIEW_WIDTH;
-  const quality = options.quality ?? DEFAULT_PREVIEW_QUALITY;
-  const count = Math.min(document.numPages, options.maxPages ?? DEFAULT_MAX_PREVIEW_PAGES);
-  for (let page = 1; page <= count; page++) {
-    deadline.throwIfAborted();
-    const rendered =
-      page === 1 && firstPage && firstPage.width >= width
-        ? scaleDown(firstPage, width)
-        : await renderPage(document, page, width, deadline);
-    await options.onPreview(await toPreview(page, rendered, quality));
-  }
-  return count;
-}
-
-/**
- * Opens the PDF once and makes everything the worker shows of it: the page-1 thumbnail, a preview of every
- * page up to the cap, and whatever `steps` do with the same document. Throws MediaError (see
- * `withPdfDocument`); a failing `onPreview` or step fails the whole call.
- */
-export function renderPdfAssets(data: Uint8Array, options: PdfAssetsOptions = {}): Promise<PdfAssets> {
-  return withPdfDocument(data, { ...options, what: "PDF rendering" }, async (document, deadline) => {
-    const thumbnailWidth = options.thumbnail?.width ?? DEFAULT_THUMBNAIL_WIDTH;
-    const firstPage = await renderPage(document, 1, thumbnailWidth, deadline);
-    const jpeg = await firstPage.canvas.encode("jpeg", options.thumbnail?.quality ?? DEFAULT_THUMBNAIL_QUALITY);
-    const thumbnail = { jpeg, width: firstPage.width, height: firstPage.height, pageCount: document.numPages };
-    const previewCount = options.previews
-      ? await renderPagePreviewsOf(document, deadline, options.previews, firstPage)
-      : 0;
-    for (const step of options.steps ?? []) {
+/** pdfjs's part: the page count, and the `steps` on the same opened document. */
+async function readDocument(data: Uint8Array, deadline: Deadline, steps: PdfAssetsOptions["steps"] = []) {
+  const opened = await openPdf(data, deadline);
+  try {
+    const document = await opened.document;
+    for (const step of steps) {
       deadline.throwIfAborted();
       await step(document, deadline);
     }
-    return { thumbnail, pageCount: document.numPages, previewCount };
-  });
+    return document.numPages;
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Hands the previews pdftoppm wrote to `onPreview` in page order, one file in memory at a time. */
+async function deliverPreviews(workDir: string, options: PagePreviewOptions, deadline: Deadline): Promise<number> {
+  // pdftoppm pads the page number to the digits of the document's page count: read the numbers, not the names.
+  const pages = (await readdir(workDir))
+    .map((name) => ({ name, page: Number(PREVIEW_FILE.exec(name)?.[1] ?? Number.NaN) }))
+    .filter((file) => Number.isInteger(file.page))
+    .sort((a, b) => a.page - b.page);
+  for (const { name, page } of pages) {
+    deadline.throwIfAborted();
+    const jpeg = await readFile(path.join(workDir, name));
+    await options.onPreview({ page, jpeg, ...sizeOf(jpeg, `the preview of page ${page}`) });
+  }
+  return pages.length;
+}
+
+/**
+ * Makes everything the worker shows of a PDF: the page-1 thumbnail and a preview of every page up to the cap,
+ * rasterised by poppler's pdftoppm (one run for the thumbnail, then one for all the previews) from a
+ * copy in a private temporary directory, removed afterwards. pdfjs opens the document once, meanwhile, for the
+ * page count and whatever `steps` do with it. Throws MediaError: pdfjs's reason when it cannot read the PDF,
+ * pdftoppm's when it cannot render it, TIMEOUT/ABORTED (pdftoppm killed either way); a failing `onPreview` or
+ * step fails the whole call. Does not modify `data`.
+ */
+export async function renderPdfAssets(data: Uint8Array, options: PdfAssetsOptions = {}): Promise<PdfAssets> {
+  const deadline = startDeadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, "PDF rendering", options.signal);
+  // Stops the renders still running when another part fails.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([deadline.signal, stop.signal]);
+  let rendering: Promise<void> | undefined;
+  let workDir: string | undefined;
+  try {
+    const dir = await mkdtemp(path.join(options.workRoot ?? tmpdir(), "pdf-render-"));
+    workDir = dir;
+    const pdfPath = path.join(dir, "document.pdf");
+    await writeFile(pdfPath, data, { mode: 0o600 });
+    const pdftoppmPath = options.pdftoppmPath ?? "pdftoppm";
+    const thumbnailWidth = options.thumbnail?.width ?? DEFAULT_THUMBNAIL_WIDTH;
+    const thumbnailPrefix = path.join(dir, "thumbnail");
+    const previews = options.previews;
+    const maxPreviews = previews?.maxPages ?? DEFAULT_MAX_PREVIEW_PAGES;
+    const previewWidth = previews?.width ?? DEFAULT_PREVIEW_WIDTH;
+    // One run after the other, not side by side: on a busy machine (bench/media, part 2b) two at once were
+    // slower, and one run at the thumbnail's width for all pages costs more than the page-1 run (part 2c).
+    rendering = (async () => {
+      await runPdftoppm({
+        ...{ pdftoppmPath, pdfPath, outputPrefix: thumbnailPrefix, firstPage: 1, lastPage: 1, singleFile: true },
+        ...{ width: thumbnailWidth, maxHeight: thumbnailWidth * MAX_HEIGHT_TO_WIDTH, signal },
+        quality: options.thumbnail?.quality ?? DEFAULT_THUMBNAIL_QUALITY,
+      });
+      if (!previews || maxPreviews <= 0) return;
+      await runPdftoppm({
+        ...{ pdftoppmPath, pdfPath, outputPrefix: path.join(dir, "preview"), firstPage: 1 },
+        ...{ lastPage: maxPreviews, width: previewWidth, maxHeight: previewWidth * MAX_HEIGHT_TO_WIDTH, signal },
+        quality: previews.quality ?? DEFAULT_PREVIEW_QUALITY,
+      });
+    })();
+    rendering.catch(() => undefined);
+    // pdfjs parses on this thread while pdftoppm renders in its own process; its reason comes first.
+    const pageCount = await readDocument(data, deadline, options.steps);
+    await rendering;
+    const jpeg = await readFile(`${thumbnailPrefix}.jpg`);
+    const thumbnail = { jpeg, ...sizeOf(jpeg, "the thumbnail"), pageCount };
+    const previewCount = previews && maxPreviews > 0 ? await deliverPreviews(dir, previews, deadline) : 0;
+    deadline.throwIfAborted();
+    return { thumbnail, pageCount, previewCount };
+  } catch (error) {
+    stop.abort();
+    // The deadline's reason when it is what ended the call, whatever part noticed first.
+    if (deadline.signal.aborted) throw deadline.signal.reason;
+    throw asMediaError(error, "PDF rendering failed");
+  } finally {
+    // Nothing is removed while pdftoppm may still be writing into the directory.
+    await rendering?.catch(() => undefined);
+    deadline.dispose();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  }
 }

@@ -12,7 +12,7 @@ export interface ThumbnailServiceDependencies {
   ffmpeg: FfmpegBinaries;
   /** The job's timeout; renders get most of it so their own timeout (with a storable reason) fires first. */
   jobTimeoutMs: number;
-  /** Issue 15: a preview of every page of a PDF (up to `maxPages`), made with the thumbnail from one parse. */
+  /** Issue 15: a preview of every page of a PDF (up to `maxPages`), rendered with the thumbnail. */
   pagePreviews?: { repository: MediaRepository; maxPages: number };
 }
 
@@ -124,8 +124,8 @@ export class ThumbnailService {
     const source = await readMaterialFile(this.deps.storage, subject.filePath);
     const pagePreviews = this.deps.pagePreviews;
     const pages: PagePreviewRow[] = [];
-    // pdfjs parses on the event loop, which also renews the job's lock: keep its budget short (it yields
-    // between pages, so previews get the render budget).
+    // pdfjs parses (for the page count) on the event loop, which also renews the job's lock: a thumbnail alone
+    // keeps a short budget; previews (pdftoppm in its own process, then one upload per page) get the render's.
     const pdf = await renderPdfAssets(source, {
       signal,
       timeoutMs: pagePreviews && pagePreviews.maxPages > 0 ? timeoutMs : Math.min(timeoutMs, PDF_TIMEOUT_MS),

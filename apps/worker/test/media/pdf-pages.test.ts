@@ -1,8 +1,18 @@
-import { multiPagePdf } from "@learning-hub/testing/media-files";
-import { GlobalFonts } from "@napi-rs/canvas";
-import { describe, expect, it } from "vitest";
-import { decodeImage, MediaError, type PagePreview, type PdfDocument, renderPdfAssets } from "../../src/media";
-import { countPixels, meanLuma } from "./helpers";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { encryptedPdf, multiPagePdf } from "@learning-hub/testing/media-files";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  decodeImage,
+  findCjkFonts,
+  MediaError,
+  type PagePreview,
+  type PdfDocument,
+  pdftoppmVersion,
+  renderPdfAssets,
+} from "../../src/media";
+import { countPixels, execFileAsync, meanLuma } from "./helpers";
 
 /** Share of the bottom bar drawn blue: page N of M draws a bar N/M of the width, so each page differs. */
 function blueBarShare(image: Awaited<ReturnType<typeof decodeImage>>): number {
@@ -15,17 +25,46 @@ function blueBarShare(image: Awaited<ReturnType<typeof decodeImage>>): number {
   return blue / image.width;
 }
 
+async function failure(promise: Promise<unknown>): Promise<MediaError> {
+  const error = await promise.then(
+    () => expect.fail("expected a failure"),
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(MediaError);
+  return error as MediaError;
+}
+
+/** pdftoppm processes whose command line names `dir` (their PDF lives in a private directory under it). */
+async function pdftoppmsUnder(dir: string): Promise<string[]> {
+  const { stdout } = await execFileAsync("ps", ["-eo", "args="]);
+  return stdout.split("\n").filter((line) => line.startsWith("pdftoppm ") && line.includes(dir));
+}
+
 describe("renderPdfAssets", () => {
-  it("opens the document once for the thumbnail, a 320 px preview of every page and further steps", async () => {
+  // Each call's private directory (the PDF, pdftoppm's images) is made here, and must be gone afterwards.
+  let workRoot: string;
+  beforeEach(async () => {
+    workRoot = await mkdtemp(path.join(tmpdir(), "pdf-assets-test-"));
+  });
+  afterEach(async () => {
+    expect(await readdir(workRoot)).toEqual([]);
+    await rm(workRoot, { recursive: true, force: true });
+  });
+
+  it("renders the thumbnail and a 320 px preview of every page, pdfjs opening the document once for the rest", async () => {
     const previews: PagePreview[] = [];
     const seenByStep: PdfDocument[] = [];
     const assets = await renderPdfAssets(multiPagePdf(6), {
+      workRoot,
       previews: { onPreview: async (preview) => void previews.push(preview) },
       steps: [async (document) => void seenByStep.push(document)],
     });
     expect(assets.pageCount).toBe(6);
     expect(assets.previewCount).toBe(6);
     expect([assets.thumbnail.width, assets.thumbnail.height]).toEqual([480, 270]);
+    const thumbnail = await decodeImage(assets.thumbnail.jpeg);
+    expect([thumbnail.width, thumbnail.height]).toEqual([480, 270]);
+    expect(blueBarShare(thumbnail)).toBeCloseTo(1 / 6, 1);
     expect(previews.map((p) => p.page)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const [index, preview] of previews.entries()) {
       expect([preview.width, preview.height]).toEqual([320, 180]);
@@ -39,23 +78,24 @@ describe("renderPdfAssets", () => {
     expect(seenByStep[0]?.numPages).toBe(6);
   });
 
-  it("hands the PDF's fonts to the canvas while the document is open and removes them after", async () => {
-    const pdfjsFonts = () => GlobalFonts.families.filter((font) => /^g_d\d+_f\d+$/.test(font.family));
-    let whileOpen = 0;
-    await renderPdfAssets(multiPagePdf(2), {
-      steps: [
-        async () => {
-          whileOpen = pdfjsFonts().length;
-        },
-      ],
+  it("hands over previews in page order past pdftoppm's zero-padded file names", async () => {
+    const previews: PagePreview[] = [];
+    const assets = await renderPdfAssets(multiPagePdf(12, 400, 300), {
+      workRoot,
+      previews: { width: 200, onPreview: async (preview) => void previews.push(preview) },
     });
-    expect(whileOpen).toBeGreaterThan(0);
-    expect(pdfjsFonts()).toEqual([]);
+    expect(assets).toMatchObject({ pageCount: 12, previewCount: 12 });
+    expect(previews.map((p) => p.page)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    for (const [index, preview] of previews.entries()) {
+      expect([preview.width, preview.height]).toEqual([200, 150]);
+      expect(blueBarShare(await decodeImage(preview.jpeg))).toBeCloseTo((index + 1) / 12, 1);
+    }
   });
 
   it("stops at the page cap", async () => {
     const previews: number[] = [];
     const assets = await renderPdfAssets(multiPagePdf(5), {
+      workRoot,
       previews: { maxPages: 3, onPreview: async (preview) => void previews.push(preview.page) },
     });
     expect(assets).toMatchObject({ pageCount: 5, previewCount: 3 });
@@ -63,44 +103,88 @@ describe("renderPdfAssets", () => {
   });
 
   it("without previews renders only the thumbnail", async () => {
-    const assets = await renderPdfAssets(multiPagePdf(3));
+    const assets = await renderPdfAssets(multiPagePdf(3), { workRoot });
     expect(assets.previewCount).toBe(0);
     const image = await decodeImage(assets.thumbnail.jpeg);
     expect(meanLuma(image)).toBeGreaterThan(150);
   });
 
   it("fails the whole call when storing a preview fails", async () => {
-    const error = await renderPdfAssets(multiPagePdf(3), {
-      previews: {
-        onPreview: async (preview) => {
-          if (preview.page === 2) throw new Error("storage is down");
+    const error = await failure(
+      renderPdfAssets(multiPagePdf(3), {
+        workRoot,
+        previews: {
+          onPreview: async (preview) => {
+            if (preview.page === 2) throw new Error("storage is down");
+          },
         },
-      },
-    }).then(
-      () => expect.fail("expected a failure"),
-      (caught: unknown) => caught as MediaError,
+      }),
     );
-    expect(error).toBeInstanceOf(MediaError);
     expect(error.reason).toBe("PDF rendering failed: storage is down");
   });
 
   it("times out between pages with a reason", async () => {
-    const error = await renderPdfAssets(multiPagePdf(40), {
-      timeoutMs: 300,
-      previews: { onPreview: () => new Promise((resolve) => setTimeout(resolve, 50)) },
-    }).then(
-      () => expect.fail("expected a timeout"),
-      (caught: unknown) => caught as MediaError,
+    const error = await failure(
+      renderPdfAssets(multiPagePdf(40), {
+        workRoot,
+        timeoutMs: 1_500,
+        previews: { onPreview: () => new Promise((resolve) => setTimeout(resolve, 100)) },
+      }),
     );
     expect(error.code).toBe("TIMEOUT");
-    expect(error.reason).toBe("PDF rendering timed out after 300 ms");
+    expect(error.reason).toBe("PDF rendering timed out after 1500 ms");
+  });
+
+  it("kills pdftoppm when the deadline passes while it renders", async () => {
+    // 300 pages at 2000 px take pdftoppm several seconds.
+    const rendering = renderPdfAssets(multiPagePdf(300), {
+      workRoot,
+      timeoutMs: 1_000,
+      previews: { width: 2_000, onPreview: async () => expect.fail("no preview is handed over") },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await pdftoppmsUnder(workRoot)).not.toEqual([]);
+    const error = await failure(rendering);
+    expect(error.code).toBe("TIMEOUT");
+    expect(error.reason).toBe("PDF rendering timed out after 1000 ms");
+    expect(await pdftoppmsUnder(workRoot)).toEqual([]);
+  });
+
+  it("fails with pdftoppm's own words when poppler cannot render what pdfjs read", async () => {
+    // No pages: pdfjs counts 0, pdftoppm refuses the page range of the thumbnail.
+    const error = await failure(renderPdfAssets(multiPagePdf(0), { workRoot }));
+    expect(error.code).toBe("UNREADABLE_INPUT");
+    expect(error.reason).toMatch(/^pdftoppm could not render the PDF: .*Wrong page range/);
+  });
+
+  it("fails as a local problem, not the PDF's, when pdftoppm cannot be run", async () => {
+    const error = await failure(renderPdfAssets(multiPagePdf(1), { workRoot, pdftoppmPath: "/nonexistent/pdftoppm" }));
+    expect(error.code).toBe("INTERNAL");
+    expect(error.reason).toMatch(/^could not run \/nonexistent\/pdftoppm: /);
+  });
+
+  it("fails on a password-protected PDF with a reason that says so", async () => {
+    const error = await failure(renderPdfAssets(await encryptedPdf(), { workRoot }));
+    expect(error.code).toBe("UNREADABLE_INPUT");
+    expect(error.reason).toBe("the PDF is password-protected");
   });
 
   it("fails on bytes that are not a PDF", async () => {
-    const error = await renderPdfAssets(Buffer.from("not a pdf")).then(
-      () => expect.fail("expected a failure"),
-      (caught: unknown) => caught as MediaError,
-    );
+    const error = await failure(renderPdfAssets(Buffer.from("not a pdf"), { workRoot }));
     expect(error.code).toBe("UNREADABLE_INPUT");
+    expect(error.reason).toMatch(/^pdf\.js could not read the PDF: /);
+  });
+});
+
+describe("the worker's start-up checks", () => {
+  it("read pdftoppm's version and the CJK fonts fontconfig offers", async () => {
+    expect(await pdftoppmVersion()).toMatch(/^pdftoppm version \d+\.\d+/);
+    // The suite's prerequisites install fonts-wqy-microhei.
+    expect(await findCjkFonts()).not.toEqual([]);
+  });
+
+  it("fail as local problems when the tools cannot be run", async () => {
+    await expect(pdftoppmVersion("/nonexistent/pdftoppm")).rejects.toMatchObject({ code: "INTERNAL" });
+    await expect(findCjkFonts("/nonexistent/fc-list")).rejects.toMatchObject({ code: "INTERNAL" });
   });
 });

@@ -2,48 +2,76 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LATIN_FONT_FILES } from "@learning-hub/testing";
-import { GlobalFonts } from "@napi-rs/canvas";
-import { beforeAll, describe, expect, it } from "vitest";
-import { decodeImage, hasCjkFontFallback, registerCjkFont, renderPdfThumbnail } from "../../src/media";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeImage, findCjkFonts, renderPdfThumbnail } from "../../src/media";
+import { CJK_DRAWN, cjkInk } from "./cjk-ink";
 import { fixturePath } from "./helpers";
-import { cjkInkRatios, renderWithPdftoppm } from "./pdf-reference";
 
-// Runs in its own process (vitest forks per file): takes the system fonts away from @napi-rs/canvas to show
-// that the CJK assertions of pdf-thumbnail.test.ts fail when the Chinese text does not render, and that the
-// font registerCjkFont registers is what makes it render.
+// Runs in its own process (vitest forks per file): points fontconfig, which poppler asks for substitutes of
+// fonts a PDF does not embed, at a configuration of our own (FONTCONFIG_FILE, inherited by pdftoppm) to show
+// that the CJK assertions of pdf-thumbnail.test.ts fail when the Chinese text does not render, and that a CJK
+// font fontconfig offers is what makes it render.
+let dir: string;
+let cjkFontDir: string;
+
+/** A fontconfig configuration with only these font directories (and a cache of its own). */
+async function useFontDirectories(dirs: string[]): Promise<void> {
+  const file = path.join(dir, `fonts-${dirs.length}.conf`);
+  await writeFile(
+    file,
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>${dirs.map((d) => `<dir>${d}</dir>`).join("")}<cachedir>${path.join(dir, "cache")}</cachedir></fontconfig>\n`,
+  );
+  process.env.FONTCONFIG_FILE = file;
+}
+
+beforeAll(async () => {
+  // The suite's prerequisites install fonts-wqy-microhei; asked before the configuration is replaced.
+  const installed = await findCjkFonts();
+  expect(installed).not.toEqual([]);
+  cjkFontDir = path.dirname(installed[0] ?? "");
+  dir = await mkdtemp(path.join(tmpdir(), "fontconfig-"));
+});
+
+afterAll(async () => {
+  delete process.env.FONTCONFIG_FILE;
+  await rm(dir, { recursive: true, force: true });
+});
+
 describe("a machine without a CJK font", () => {
-  beforeAll(() => {
-    GlobalFonts.removeAll();
-    // Latin fonts only, as on a machine without a CJK font (a Latin serif answers for the generic `serif`).
-    for (const file of LATIN_FONT_FILES) expect(GlobalFonts.registerFromPath(file)).not.toBeNull();
+  beforeAll(async () => {
+    // Latin fonts only (DejaVu, from npm).
+    await useFontDirectories([path.dirname(LATIN_FONT_FILES[0] ?? "")]);
   });
 
-  it("is detected by hasCjkFontFallback", () => {
-    expect(hasCjkFontFallback()).toBe(false);
+  it("is detected by findCjkFonts", async () => {
+    expect(await findCjkFonts()).toEqual([]);
   });
 
   it("renders boxes instead of Chinese text, which the ink check catches", async () => {
     const thumbnail = await renderPdfThumbnail(await readFile(fixturePath("lecture-cjk.pdf")));
     const image = await decodeImage(thumbnail.jpeg);
     expect(image.width).toBe(480);
-    const ratios = cjkInkRatios(image, await renderWithPdftoppm(fixturePath("lecture-cjk.pdf"), 480));
-    expect(ratios.body).toBeLessThan(0.6);
-    expect(ratios.title).toBeLessThan(0.8);
+    const ink = cjkInk(image);
+    expect(ink.body).toBeLessThan(CJK_DRAWN.body);
+    expect(ink.title).toBeLessThan(CJK_DRAWN.title);
+  });
+});
+
+describe("a CJK font fontconfig offers", () => {
+  beforeAll(async () => {
+    await useFontDirectories([path.dirname(LATIN_FONT_FILES[0] ?? ""), cjkFontDir]);
   });
 
-  it("finds no CJK font where none is installed", () => {
-    expect(registerCjkFont(undefined, ["/nonexistent/wqy-microhei.ttc"])).toBeUndefined();
-    expect(hasCjkFontFallback()).toBe(false);
+  it("is found by findCjkFonts", async () => {
+    const fonts = await findCjkFonts();
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.every((file) => file.startsWith(cjkFontDir))).toBe(true);
   });
 
-  it("refuses a CJK_FONT_PATH that is not a font, naming the variable", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "cjk-font-"));
-    try {
-      await writeFile(path.join(dir, "not-a-font.ttf"), "plain text");
-      expect(() => registerCjkFont(path.join(dir, "not-a-font.ttf"))).toThrow(/^CJK_FONT_PATH: cannot load a font/);
-      expect(() => registerCjkFont(path.join(dir, "missing.ttf"))).toThrow(/^CJK_FONT_PATH/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  it("draws the Chinese text of lecture-cjk.pdf", async () => {
+    const thumbnail = await renderPdfThumbnail(await readFile(fixturePath("lecture-cjk.pdf")));
+    const ink = cjkInk(await decodeImage(thumbnail.jpeg));
+    expect(ink.body).toBeGreaterThan(CJK_DRAWN.body);
+    expect(ink.title).toBeGreaterThan(CJK_DRAWN.title);
   });
 });
