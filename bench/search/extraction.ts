@@ -3,7 +3,8 @@
  * against poppler's `pdftotext` (a native binary, one process per file, as a batch tool would run it) on
  * the same generated PDFs of mixed Chinese/English text, measured in the same run, alternating. Two sets:
  * handouts exported by LibreOffice (embedded subset fonts with ToUnicode maps, like most real PDFs), and
- * PDFs whose CJK font is not embedded (pdfjs must build the Adobe-GB1 CMap for every document).
+ * PDFs whose CJK font is not embedded (pdfjs builds the Adobe-GB1 CMaps, once per process with the project's
+ * patch of pdfjs-dist, in the warm-up round).
  *
  *   tsx bench/search/extraction.ts [files] [pages per file] [rounds]
  */
@@ -95,7 +96,7 @@ async function measureSet(name: string, pdfs: Pdf[]): Promise<void> {
     return (performance.now() - started) / 1000;
   }
 
-  await pdfjsRound(); // warm-up: loads pdfjs and its CMaps
+  await pdfjsRound(); // warm-up: loads pdfjs and builds its CMaps, as a long-running worker has
   await pdftotextRound();
   const seconds = { pdfjs: 0, pdftotext: 0 };
   for (let round = 1; round <= rounds; round++) {

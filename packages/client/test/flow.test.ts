@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../apps/api/test/support/app";
-import { generatedMedia } from "../../../apps/api/test/support/generated-media";
+import { fixture } from "../../../apps/api/test/support/multipart";
 import { type InProcessWorker, startWorker } from "../../../apps/api/test/support/worker";
 import { createLearningHubClient, type LearningHubClient, uploadFormData } from "../src";
 
@@ -43,7 +43,7 @@ describe("the generated client against a real app", () => {
     expect(tokens.token_type).toBe("bearer");
     accessToken = tokens.access_token;
 
-    const video = new File([await generatedMedia("mp4")], "lecture.mp4", { type: "video/mp4" });
+    const video = new File([fixture("sample-720p.mp4")], "lecture.mp4", { type: "video/mp4" });
     const uploaded = await client.POST("/api/v1/upload", {
       body: { file: video, title: "Client flow lecture", description: "Uploaded by the typed client" },
       bodySerializer: uploadFormData,

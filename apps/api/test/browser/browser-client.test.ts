@@ -3,10 +3,11 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { writePdf } from "@learning-hub/testing";
 import puppeteer, { type Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../support/app";
-import { generatedMedia, minimalPdf } from "../support/generated-media";
+import { fixture } from "../support/multipart";
 import { type InProcessWorker, startWorker } from "../support/worker";
 
 /*
@@ -43,8 +44,8 @@ describe("a browser app on another origin", () => {
 
   beforeAll(async () => {
     page = await startPageServer({
-      "/media/notes.pdf": minimalPdf(),
-      "/media/lecture.mp4": await generatedMedia("mp4"),
+      "/media/notes.pdf": writePdf([["Hello"]]),
+      "/media/lecture.mp4": fixture("sample-720p.mp4"),
     });
     t = await createTestApp({ env: { CORS_ORIGINS: page.origin } });
     worker = await startWorker(t, { queues: ["thumbnails"], reconcile: false });
@@ -95,7 +96,7 @@ describe("a browser app on another origin", () => {
     expect(listed).toEqual(expect.arrayContaining([steps.uploadPdf.body.id, steps.uploadVideo.body.id]));
     expect(steps.like).toMatchObject({ status: 200, body: { is_liked: true, like_count: 1 } });
     expect(steps.image.naturalWidth).toBeGreaterThan(0);
-    expect(steps.video.videoWidth).toBe(64);
+    expect(steps.video.videoWidth).toBe(1280);
     expect(steps.video.duration).toBeGreaterThan(0);
     expect(steps.range).toMatchObject({ status: 206, text: "%PDF-1.4" });
     expect(steps.range.contentRange).toMatch(/^bytes 0-7\/\d+$/);

@@ -1,11 +1,11 @@
+import { writePdf } from "@learning-hub/testing";
 import fc from "fast-check";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../support/app";
 import { bearer, makeAdmin, registerUser } from "../support/auth";
-import { generatedMedia, minimalPdf } from "../support/generated-media";
 import { insertMaterial } from "../support/materials";
-import { multipartForm } from "../support/multipart";
+import { fixture, multipartForm } from "../support/multipart";
 import { type InProcessWorker, startWorker } from "../support/worker";
 
 /*
@@ -274,8 +274,8 @@ describe("OpenAPI-driven fuzzing", () => {
   }
 
   async function uploadVariants() {
-    const pdf = minimalPdf();
-    const mp4 = await generatedMedia("mp4");
+    const pdf = writePdf([["Hello"]]);
+    const mp4 = fixture("sample-720p.mp4");
     const forms = [
       [
         { name: "title", value: "Fuzzed notes" },

@@ -1,7 +1,7 @@
+import { writePdf } from "@learning-hub/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../support/app";
 import { bearer, makeAdmin, type RegisteredUser, registerUser } from "../support/auth";
-import { minimalPdf } from "../support/generated-media";
 import { multipartForm } from "../support/multipart";
 import { leftovers, postUpload } from "../support/uploads";
 
@@ -29,7 +29,7 @@ describe("text with control characters is 400 VALIDATION_ERROR naming the field"
       multipartForm([
         { name: "title", value: fields.title },
         { name: "description", value: fields.description },
-        { name: "file", filename: "notes.pdf", content: minimalPdf() },
+        { name: "file", filename: "notes.pdf", content: writePdf([["Hello"]]) },
       ]),
     );
     expect(response.statusCode, response.body).toBe(400);
@@ -47,7 +47,7 @@ describe("text with control characters is 400 VALIDATION_ERROR naming the field"
       multipartForm([
         { name: "title", value: "Week 2" },
         { name: "description", value: "Part one\r\n\tPart two" },
-        { name: "file", filename: "notes.pdf", content: minimalPdf() },
+        { name: "file", filename: "notes.pdf", content: writePdf([["Hello"]]) },
       ]),
     );
     expect(response.statusCode, response.body).toBe(201);

@@ -1,3 +1,4 @@
+import { writePdf } from "@learning-hub/testing";
 import { describe, expect, it } from "vitest";
 import {
   detectUploadFormat,
@@ -9,9 +10,11 @@ import {
   UPLOAD_FORMATS,
   VIDEO_MAX_BYTES,
 } from "../../src/services/file-type";
-import { type GeneratedMediaKind, generatedMedia, minimalPdf } from "../support/generated-media";
+import { fixture } from "../support/multipart";
 
-const head = async (kind: GeneratedMediaKind) => (await generatedMedia(kind)).subarray(0, SNIFF_BYTES);
+/** The first bytes of a test media file: all that sniffing reads. */
+const head = (name: string) => fixture(name).subarray(0, SNIFF_BYTES);
+const pdf = writePdf([["Hello"]]);
 
 /** An `ftyp` box with the given major brand and one compatible brand. */
 function ftyp(brand: string, compatible = "isom"): Buffer {
@@ -25,14 +28,14 @@ function ftyp(brand: string, compatible = "isom"): Buffer {
 
 describe("sniffFormat (the file-type package)", () => {
   it.each([
-    ["mp4", "mp4"],
-    ["webm", "webm"],
-    ["m4a", "m4a"],
-    ["mov", "mov"],
-    ["mkv", "mkv"],
-    ["3gp", "3gp"],
-  ] as const)("ffmpeg's %s is %s", async (kind, expected) => {
-    expect(await sniffFormat(await head(kind))).toBe(expected);
+    ["sample-720p.mp4", "mp4"],
+    ["sample.webm", "webm"],
+    ["sample-audio.m4a", "m4a"],
+    ["sample.mov", "mov"],
+    ["sample.mkv", "mkv"],
+    ["sample.3gp", "3gp"],
+  ] as const)("ffmpeg's %s is %s", async (name, expected) => {
+    expect(await sniffFormat(head(name))).toBe(expected);
   });
 
   it("tells ISO-BMFF brands apart", async () => {
@@ -43,8 +46,8 @@ describe("sniffFormat (the file-type package)", () => {
   });
 
   it("needs `%PDF-` at the very start", async () => {
-    expect(await sniffFormat(minimalPdf())).toBe("pdf");
-    expect(await sniffFormat(Buffer.concat([Buffer.from(" "), minimalPdf()]))).toBeNull();
+    expect(await sniffFormat(pdf)).toBe("pdf");
+    expect(await sniffFormat(Buffer.concat([Buffer.from(" "), pdf]))).toBeNull();
   });
 
   it("is null for empty, tiny and unknown inputs", async () => {
@@ -56,26 +59,26 @@ describe("sniffFormat (the file-type package)", () => {
 
 describe("detectUploadFormat", () => {
   it("needs the extension to agree with the bytes, in any case", async () => {
-    expect(await detectUploadFormat("Talk.MP4", await head("mp4"))).toBe(UPLOAD_FORMATS.mp4);
-    expect(await detectUploadFormat("clip.webm", await head("webm"))).toBe(UPLOAD_FORMATS.webm);
-    expect(await detectUploadFormat("notes.pdf", minimalPdf())).toBe(UPLOAD_FORMATS.pdf);
-    expect(await detectUploadFormat("clip.mp4", await head("webm"))).toBeNull();
-    expect(await detectUploadFormat("notes.pdf.mp4", minimalPdf())).toBeNull();
-    expect(await detectUploadFormat("notes", minimalPdf())).toBeNull();
+    expect(await detectUploadFormat("Talk.MP4", head("sample-720p.mp4"))).toBe(UPLOAD_FORMATS.mp4);
+    expect(await detectUploadFormat("clip.webm", head("sample.webm"))).toBe(UPLOAD_FORMATS.webm);
+    expect(await detectUploadFormat("notes.pdf", pdf)).toBe(UPLOAD_FORMATS.pdf);
+    expect(await detectUploadFormat("clip.mp4", head("sample.webm"))).toBeNull();
+    expect(await detectUploadFormat("notes.pdf.mp4", pdf)).toBeNull();
+    expect(await detectUploadFormat("notes", pdf)).toBeNull();
     expect(await detectUploadFormat("notes.txt", Buffer.from("hello"))).toBeNull();
-    expect(await detectUploadFormat("x.constructor", minimalPdf())).toBeNull();
+    expect(await detectUploadFormat("x.constructor", pdf)).toBeNull();
   });
 
   it.each([
-    ["an M4A (audio)", "m4a"],
-    ["a QuickTime movie", "mov"],
-    ["a 3GPP video", "3gp"],
-  ] as const)("refuses %s renamed .mp4", async (_what, kind) => {
-    expect(await detectUploadFormat("renamed.mp4", await head(kind))).toBeNull();
+    ["an M4A (audio)", "sample-audio.m4a"],
+    ["a QuickTime movie", "sample.mov"],
+    ["a 3GPP video", "sample.3gp"],
+  ] as const)("refuses %s renamed .mp4", async (_what, name) => {
+    expect(await detectUploadFormat("renamed.mp4", head(name))).toBeNull();
   });
 
   it("refuses Matroska renamed .webm, and HEIF renamed .mp4", async () => {
-    expect(await detectUploadFormat("renamed.webm", await head("mkv"))).toBeNull();
+    expect(await detectUploadFormat("renamed.webm", head("sample.mkv"))).toBeNull();
     expect(await detectUploadFormat("photo.mp4", ftyp("heic", "mif1"))).toBeNull();
   });
 

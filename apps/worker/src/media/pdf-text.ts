@@ -90,6 +90,7 @@ export async function extractDocumentText(
  * Extracts the text of a PDF's pages with pdfjs (`getTextContent`, with the package's CMaps and standard
  * fonts, so text in non-embedded CJK fonts comes out as Unicode). A PDF without a text layer (a scan) gives
  * no pages. Throws MediaError with a storable reason when the PDF cannot be read. Does not modify `data`.
+ * pdfjs-dist is patched (patches/) to keep the built-in CMaps it builds for such fonts across documents.
  */
 export async function extractPdfText(data: Uint8Array, options: PdfTextOptions): Promise<PdfText> {
   const deadline = startDeadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, "PDF text extraction", options.signal);

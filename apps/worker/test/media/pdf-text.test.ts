@@ -22,6 +22,19 @@ describe("extractPdfText", () => {
     expect(text.pages[3]?.text).toBe("stochastic gradient descent <script>alert(1)</script> & more");
   });
 
+  it("reads each document's own Chinese text when documents in the same non-embedded font follow or overlap", async () => {
+    // pdfjs is patched to keep built CMaps and to-Unicode maps across documents: later documents must get
+    // complete, unaltered maps, whichever characters the first one used.
+    const read = async (lines: string[]) => (await extractPdfText(writePdf([lines]), LIMITS)).pages[0]?.text;
+    expect(await read(["反向传播"])).toBe("反向传播");
+    expect(await read(["卷积神经网络，池化层。", "Ｆｕｌｌ-width ＡＩ"])).toBe("卷积神经网络,池化层。 Full-width AI");
+    expect(await Promise.all([read(["注意力机制"]), read(["反向传播"]), read(["循环神经网络"])])).toEqual([
+      "注意力机制",
+      "反向传播",
+      "循环神经网络",
+    ]);
+  });
+
   it("gives no pages for a PDF without a text layer (a scan)", async () => {
     const text = await extractPdfText(writePdf([null, null]), LIMITS);
     expect(text).toEqual({ pages: [], pageCount: 2, skipped: null });

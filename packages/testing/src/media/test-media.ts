@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { handoutPdf, lectureCjkPdf } from "./pdfs";
-import { blackStartMp4, sample720pMp4, sampleM4a, sampleMov, sampleWebm } from "./videos";
+import { blackStartMp4, sample3gp, sample720pMp4, sampleM4a, sampleMkv, sampleMov, sampleWebm } from "./videos";
 
 /** Bump when a recipe changes: the cache folder is named after it, so stale files are never reused. */
 const MEDIA_VERSION = 1;
@@ -36,6 +36,8 @@ const RECIPES = {
   "not-a-video.mp4": { make: writeBytes(Buffer.from("this is plain text pretending to be a video\n")) },
   "sample-audio.m4a": { make: sampleM4a },
   "sample.mov": { make: sampleMov },
+  "sample.mkv": { make: sampleMkv },
+  "sample.3gp": { make: sample3gp },
   "lecture-cjk.pdf": { make: async (target) => writeFile(target, lectureCjkPdf()) },
   "handout-5-pages.pdf": { make: async (target) => writeFile(target, await handoutPdf()) },
   // A valid `%PDF-` header and the first page's content, without the document catalogue or the

@@ -55,3 +55,9 @@ export const sampleM4a = (target: string) => ffmpeg(target, ...tone(44100, 3), .
 /** 2 s of H.264 + AAC at 640x360 in a QuickTime container (.mov, brand `qt  `). */
 export const sampleMov = (target: string) =>
   ffmpeg(target, ...pattern("640x360", 2), ...tone(44100, 2), ...H264, ...AAC_MONO, ...FASTSTART, "-shortest");
+
+/** 1 s of H.264 at 320x240 in Matroska (.mkv) without sound: Matroska that is not WebM. */
+export const sampleMkv = (target: string) => ffmpeg(target, ...pattern("320x240", 1), ...H264);
+
+/** 1 s of MPEG-4 Part 2 video at 176x144 in 3GPP (.3gp, brand `3gp4`) without sound: a phone's video. */
+export const sample3gp = (target: string) => ffmpeg(target, ...pattern("176x144", 1), "-c:v", "mpeg4");
