@@ -3,12 +3,13 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { Server as TusServer } from "@tus/server";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { NodeRequest, sendNodeResponse } from "srvx/node";
+import { sendNodeResponse } from "srvx/node";
 import { AppError, deferredLengthRefused, uploadFailed } from "../errors/app-error";
 import { toEnvelope } from "../plugins/error-handler";
 import { errorResponse } from "../schemas/route-responses";
 import type { ResumableUploads } from "../services/resumable";
 import { fromTusError, isTusProtocolError } from "../services/resumable/tus-errors";
+import { tusRequestOf } from "./tus-request";
 
 export const RESUMABLE_UPLOAD_PATH = "/api/v1/upload/resumable";
 const TUS_VERSION = "1.0.0";
@@ -118,7 +119,7 @@ export const resumableUploadRoutes: FastifyPluginAsyncTypebox<{
       if (value !== undefined) reply.raw.setHeader(name, value);
     }
     reply.hijack();
-    const response = await store.handle(() => tus.handleWeb(new NodeRequest({ req: request.raw, res: reply.raw })));
+    const response = await store.handle(() => tus.handleWeb(tusRequestOf(request.raw, reply.raw)));
     await sendNodeResponse(reply.raw, await asEnvelope(response));
   };
 

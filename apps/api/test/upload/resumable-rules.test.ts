@@ -283,6 +283,30 @@ describe("resumable uploads (tus): the rules of POST /upload", () => {
       await t.app.inject({ method: "DELETE", url: location, headers: { ...bearer(token), ...TUS } });
     }
   });
+
+  it("holds the cap under concurrent creations: exactly the cap succeeds, the refused leave nothing behind", async () => {
+    const racer = await registerUser(t.app);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        create(racer.accessToken, 10_000, { filename: `race-${i}.mp4`, title: `Race ${i}` }),
+      ),
+    );
+    const created = answers.filter((res) => res.statusCode === 201);
+    const refused = answers.filter((res) => res.statusCode === 429);
+    expect(created).toHaveLength(3);
+    expect(refused).toHaveLength(5);
+    for (const res of refused) expect(res.json().error).toMatchObject({ code: "TOO_MANY_UPLOADS" });
+    // The refused ones' material rows and multipart uploads are gone; the created ones are intact.
+    expect(await rowsOf(t, racer.id)).toHaveLength(3);
+    const states = await t.env.database.db.select().from(resumableUploads).where(eq(resumableUploads.userId, racer.id));
+    expect(states).toHaveLength(3);
+    for (const res of created) {
+      const location = res.headers.location as string;
+      expect((await head(racer.accessToken, location)).headers["upload-offset"]).toBe("0");
+      await t.app.inject({ method: "DELETE", url: location, headers: { ...bearer(racer.accessToken), ...TUS } });
+    }
+    expect(await leftovers(t, racer.id)).toEqual({ rows: 0, objects: 0 });
+  });
 });
 
 describe("resumable uploads (tus): CORS for browser clients", () => {

@@ -20,8 +20,21 @@ export interface ResumableProgress {
 export class ResumableUploadsRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(row: NewResumableUploadRow): Promise<void> {
-    await this.db.insert(resumableUploads).values(row);
+  /**
+   * Inserts `row` unless its user already has `maxPerUser` unfinished uploads; false when refused. Count and
+   * insert run under a per-user advisory lock, so concurrent creations cannot both pass the count.
+   */
+  async insertWithinCap(row: NewResumableUploadRow, maxPerUser: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`resumable_uploads_user:${row.userId}`}))`);
+      const [existing] = await tx
+        .select({ count: sql<number>`count(*)::int` })
+        .from(resumableUploads)
+        .where(eq(resumableUploads.userId, row.userId));
+      if ((existing?.count ?? 0) >= maxPerUser) return false;
+      await tx.insert(resumableUploads).values(row);
+      return true;
+    });
   }
 
   async find(id: string): Promise<(ResumableUploadRow & { filePath: string }) | undefined> {

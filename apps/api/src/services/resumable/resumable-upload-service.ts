@@ -48,25 +48,29 @@ export class ResumableUploadService {
   /** Validates a creation request (400, 413, 415, 429) and creates its material row, multipart upload and state. */
   async create(userId: number, upload: Upload): Promise<void> {
     const { filename, title, description, format } = this.#validateCreation(upload);
-    if ((await this.uploads.countByUser(userId)) >= this.rules.maxUnfinishedPerUser) {
-      throw tooManyUnfinishedUploads(this.rules.maxUnfinishedPerUser);
-    }
+    const max = this.rules.maxUnfinishedPerUser;
+    // Refuses early without touching storage; the insert below is what holds under concurrent creations.
+    if ((await this.uploads.countByUser(userId)) >= max) throw tooManyUnfinishedUploads(max);
     const row = await this.uploadService.createProcessingRow(userId, filename, format, { title, description });
     let multipartUploadId: string | undefined;
     try {
       multipartUploadId = await this.storage.startMultipart(row.filePath, format.contentType);
       const createdAt = this.now();
-      await this.uploads.insert({
-        id: upload.id,
-        userId,
-        materialId: row.id,
-        multipartUploadId,
-        contentType: format.contentType,
-        size: upload.size ?? 0,
-        metadata: upload.metadata ?? {},
-        createdAt,
-        expiresAt: new Date(createdAt.getTime() + this.rules.expirationMs),
-      });
+      const inserted = await this.uploads.insertWithinCap(
+        {
+          id: upload.id,
+          userId,
+          materialId: row.id,
+          multipartUploadId,
+          contentType: format.contentType,
+          size: upload.size ?? 0,
+          metadata: upload.metadata ?? {},
+          createdAt,
+          expiresAt: new Date(createdAt.getTime() + this.rules.expirationMs),
+        },
+        max,
+      );
+      if (!inserted) throw tooManyUnfinishedUploads(max);
     } catch (error) {
       if (multipartUploadId !== undefined) {
         await this.storage.discardMultipart(row.filePath, multipartUploadId, []).catch((discardError: unknown) => {
