@@ -4,7 +4,7 @@ import path from "node:path";
 import { type Deadline, startDeadline } from "./deadline";
 import { jpegSize } from "./jpeg";
 import { asMediaError, MediaError } from "./media-error";
-import { openPdf, type PdfDocument } from "./pdf-document";
+import { openPdf } from "./pdf-document";
 import type { PdfThumbnail } from "./pdf-thumbnail";
 import { runPdftoppm } from "./pdftoppm";
 
@@ -33,8 +33,6 @@ export interface PdfAssetsOptions {
   signal?: AbortSignal;
   thumbnail?: { width?: number; quality?: number };
   previews?: PagePreviewOptions;
-  /** More steps on the document pdfjs opened for the page count (e.g. text extraction), run while poppler renders. */
-  steps?: Array<(document: PdfDocument, deadline: Deadline) => Promise<void>>;
   /** The pdftoppm executable (Debian `poppler-utils`). Default `pdftoppm` on PATH. */
   pdftoppmPath?: string;
   /** Where the private directory of each call (the PDF, the images) is made. Default the OS temp directory. */
@@ -65,15 +63,11 @@ function sizeOf(jpeg: Buffer, what: string): { width: number; height: number } {
   return size;
 }
 
-/** pdfjs's part: the page count, and the `steps` on the same opened document. */
-async function readDocument(data: Uint8Array, deadline: Deadline, steps: PdfAssetsOptions["steps"] = []) {
+/** pdfjs's part: the page count (and pdfjs's reason when the PDF cannot be read). */
+async function readDocument(data: Uint8Array, deadline: Deadline) {
   const opened = await openPdf(data, deadline);
   try {
     const document = await opened.document;
-    for (const step of steps) {
-      deadline.throwIfAborted();
-      await step(document, deadline);
-    }
     return document.numPages;
   } finally {
     await opened.close();
@@ -98,10 +92,10 @@ async function deliverPreviews(workDir: string, options: PagePreviewOptions, dea
 /**
  * Makes everything the worker shows of a PDF: the page-1 thumbnail and a preview of every page up to the cap,
  * rasterised by poppler's pdftoppm (one run for the thumbnail, then one for all the previews) from a
- * copy in a private temporary directory, removed afterwards. pdfjs opens the document once, meanwhile, for the
- * page count and whatever `steps` do with it. Throws MediaError: pdfjs's reason when it cannot read the PDF,
- * pdftoppm's when it cannot render it, TIMEOUT/ABORTED (pdftoppm killed either way); a failing `onPreview` or
- * step fails the whole call. Does not modify `data`.
+ * copy in a private temporary directory, removed afterwards. pdfjs opens the document meanwhile for the
+ * page count. Throws MediaError: pdfjs's reason when it cannot read the PDF,
+ * pdftoppm's when it cannot render it, TIMEOUT/ABORTED (pdftoppm killed either way); a failing `onPreview` fails
+ * the whole call. Does not modify `data`.
  */
 export async function renderPdfAssets(data: Uint8Array, options: PdfAssetsOptions = {}): Promise<PdfAssets> {
   const deadline = startDeadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, "PDF rendering", options.signal);
@@ -138,7 +132,7 @@ export async function renderPdfAssets(data: Uint8Array, options: PdfAssetsOption
     })();
     rendering.catch(() => undefined);
     // pdfjs parses on this thread while pdftoppm renders in its own process; its reason comes first.
-    const pageCount = await readDocument(data, deadline, options.steps);
+    const pageCount = await readDocument(data, deadline);
     await rendering;
     const jpeg = await readFile(`${thumbnailPrefix}.jpg`);
     const thumbnail = { jpeg, ...sizeOf(jpeg, "the thumbnail"), pageCount };
