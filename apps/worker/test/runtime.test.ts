@@ -73,7 +73,7 @@ describe("startWorkers", () => {
     },
     cleanup: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
     cleanup_stale_records: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
-    sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
+    sweep_pending_thumbnails: async () => ({ enqueued: 0, preparationsEnqueued: 0 }),
     prepare_media: async () => ({ outcome: "converted" }),
     render_storyboard: async () => ({ outcome: "completed" }),
     prune_expired_sessions: async () => ({ deletedSessions: 0 }),

@@ -76,7 +76,11 @@ export const TextBackfillResult = Type.Object({
   enqueued: Type.Integer({ minimum: 0 }),
 });
 // --- end search ---
-export const SweepResult = Type.Object({ enqueued: Type.Integer({ minimum: 0 }) });
+/** Thumbnail jobs and (issue 15) lost `prepare_media` jobs the sweep enqueued again. */
+export const SweepResult = Type.Object({
+  enqueued: Type.Integer({ minimum: 0 }),
+  preparationsEnqueued: Type.Integer({ minimum: 0 }),
+});
 
 /** The pruning jobs take no parameters: what they keep comes from config. */
 export const PruneJobData = Type.Object({}, { additionalProperties: false });
@@ -100,7 +104,10 @@ export const JobContracts = {
   cleanup: { queue: QueueName.maintenance, data: CleanupJobData, result: CleanupResult },
   /** The repeatable cleanup, created by the `cleanup_job` schedule (see `SCHEDULES`). */
   cleanup_stale_records: { queue: QueueName.maintenance, data: CleanupJobData, result: CleanupResult },
-  /** Re-enqueues thumbnails stuck in `pending` (e.g. Redis was down at upload time). */
+  /**
+   * Re-enqueues thumbnails stuck in `pending` and conversions left without a `prepare_media` job (e.g. Redis was
+   * down at upload time).
+   */
   sweep_pending_thumbnails: { queue: QueueName.maintenance, data: SweepJobData, result: SweepResult },
   /** Deletes auth sessions past their refresh expiry. */
   prune_expired_sessions: { queue: QueueName.maintenance, data: PruneJobData, result: PruneSessionsResult },

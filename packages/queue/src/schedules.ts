@@ -39,7 +39,7 @@ export const SCHEDULES: readonly ScheduleDefinition[] = [
     data: DEFAULT_CLEANUP_PARAMS,
     defaultCron: (config) => config.cleanup.schedule,
   }),
-  // Re-enqueues thumbnails stuck in `pending` (e.g. Redis was down at upload time).
+  // Re-enqueues thumbnails stuck in `pending` and lost `prepare_media` jobs (e.g. Redis was down at upload time).
   defineSchedule({
     id: "sweep_pending_thumbnails",
     displayName: "sweep_pending_thumbnails",

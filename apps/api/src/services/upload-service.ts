@@ -309,7 +309,7 @@ export class UploadService {
       await this.#enqueue(
         () => this.queues.enqueuePrepareMedia(row.id),
         row.id,
-        "Could not enqueue the conversion job; an admin can re-run it",
+        "Could not enqueue the conversion job; the pending-thumbnail sweep will enqueue it",
       );
       return toMaterialResponse(row);
     }

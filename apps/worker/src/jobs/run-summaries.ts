@@ -23,7 +23,10 @@ export const RUN_SUMMARIES: { [N in JobName]: (result: JobResult<N>) => RunSumma
   generate_thumbnail: (report) => ({ outcome: report.outcome, kind: report.type, output_bytes: report.outputBytes }),
   cleanup: cleanupSummary,
   cleanup_stale_records: cleanupSummary,
-  sweep_pending_thumbnails: (result) => ({ enqueued: result.enqueued }),
+  sweep_pending_thumbnails: (result) => ({
+    enqueued: result.enqueued,
+    preparations_enqueued: result.preparationsEnqueued,
+  }),
   prune_expired_sessions: (result) => ({ deleted_sessions: result.deletedSessions }),
   prune_job_runs: (result) => ({ deleted_runs: result.deletedRuns }),
   extract_text: (result) => ({ outcome: result.outcome }),

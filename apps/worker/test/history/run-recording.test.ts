@@ -26,7 +26,7 @@ const handlers = {
   },
   cleanup: async () => ({ cleanedRecords: 0, cleanedFiles: 0, durationSeconds: 0, errors: [] }),
   cleanup_stale_records: async () => ({ cleanedRecords: 2, cleanedFiles: 3, durationSeconds: 0, errors: [] }),
-  sweep_pending_thumbnails: async () => ({ enqueued: 0 }),
+  sweep_pending_thumbnails: async () => ({ enqueued: 0, preparationsEnqueued: 0 }),
   prune_expired_sessions: async () => ({ deletedSessions: 0 }),
   prune_job_runs: async () => ({ deletedRuns: 0 }),
   extract_text: async () => ({ outcome: "completed" }),

@@ -130,7 +130,10 @@ describe("thumbnail queueing", () => {
       { timeout: 30_000, interval: 50 },
     );
     expect(finished).toBe(true);
-    expect((await harness.queues.maintenance.getJob(sweep.id ?? ""))?.returnvalue).toEqual({ enqueued: 2 });
+    expect((await harness.queues.maintenance.getJob(sweep.id ?? ""))?.returnvalue).toEqual({
+      enqueued: 2,
+      preparationsEnqueued: 0,
+    });
 
     const jobOf = (id: number) => harness.queues.thumbnails.getJob(thumbnailJobId(id));
     expect((await jobOf(orphan.id))?.opts.priority).toBe(Priority.backfill);

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   type MaterialStatus,
@@ -63,6 +63,27 @@ export class MediaRepository {
       .where(and(eq(materials.id, id), eq(materials.status, "processing")))
       .returning({ id: materials.id });
     return rows.length > 0;
+  }
+
+  /**
+   * Materials waiting for their conversion or transcode (still `processing`, stage `converting`/`transcoding`)
+   * whose row has not changed for `graceSeconds`, oldest first: those whose `prepare_media` job may be lost
+   * (Redis was down at upload time). A `failed` stage waits for an admin's retry instead.
+   */
+  async listAwaitingPreparation(graceSeconds: number, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .select({ id: materials.id })
+      .from(materials)
+      .where(
+        and(
+          eq(materials.status, "processing"),
+          inArray(materials.stage, ["converting", "transcoding"]),
+          lt(materials.updatedAt, sql`now() - make_interval(secs => ${graceSeconds})`),
+        ),
+      )
+      .orderBy(asc(materials.createdAt), asc(materials.id))
+      .limit(limit);
+    return rows.map((row) => row.id);
   }
 
   async setProgress(id: number, progress: number): Promise<void> {

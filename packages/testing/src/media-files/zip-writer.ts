@@ -7,6 +7,8 @@ export interface ZipEntrySpec {
   zeros?: number;
   /** The uncompressed size written into the headers, when it should lie about the real one. */
   declaredSize?: number;
+  /** Stores `data` as it is (method 0), as ODF requires of its `mimetype` entry. */
+  stored?: boolean;
 }
 
 async function deflate(spec: ZipEntrySpec): Promise<{ compressed: Buffer; size: number; crc: number }> {
@@ -32,19 +34,23 @@ async function deflate(spec: ZipEntrySpec): Promise<{ compressed: Buffer; size: 
   return { compressed: Buffer.concat(out), size, crc };
 }
 
-/** A zip file (deflated entries, no zip64) whose headers may lie about sizes: for zip bomb tests. */
+/** A zip file (deflated or stored entries, no zip64) whose headers may lie about sizes: for zip bomb tests. */
 export async function writeZip(entries: ZipEntrySpec[]): Promise<Buffer> {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const spec of entries) {
-    const { compressed, size, crc } = await deflate(spec);
+    const { compressed, size, crc } =
+      spec.stored && spec.data
+        ? { compressed: spec.data, size: spec.data.length, crc: crc32(spec.data) }
+        : await deflate(spec);
+    const method = spec.stored ? 0 : 8;
     const name = Buffer.from(spec.name, "utf8");
     const declared = spec.declaredSize ?? size;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc >>> 0, 14);
     local.writeUInt32LE(compressed.length, 18);
     local.writeUInt32LE(declared, 22);
@@ -53,7 +59,7 @@ export async function writeZip(entries: ZipEntrySpec[]): Promise<Buffer> {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc >>> 0, 16);
     central.writeUInt32LE(compressed.length, 20);
     central.writeUInt32LE(declared, 24);
