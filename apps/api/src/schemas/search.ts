@@ -1,3 +1,4 @@
+import { SEARCH_TOTAL_CAP } from "@learning-hub/db/repositories/search";
 import { type Static, Type } from "@sinclair/typebox";
 import { MaterialTypeSchema } from "./enums";
 import { SINGLE_LINE_TEXT_PATTERN } from "./text";
@@ -58,10 +59,15 @@ export type SearchResult = Static<typeof SearchResult>;
 export const SearchPage = Type.Object(
   {
     items: Type.Array(Type.Ref(SearchResult)),
-    total: Type.Integer(),
+    total: Type.Integer({
+      description: `How many materials match, counted up to ${SEARCH_TOTAL_CAP.toLocaleString("en")}; see \`total_capped\``,
+    }),
     page: Type.Integer(),
     page_size: Type.Integer(),
-    total_pages: Type.Integer(),
+    total_pages: Type.Integer({ description: "Pages of `total` results" }),
+    total_capped: Type.Boolean({
+      description: `True when more than ${SEARCH_TOTAL_CAP.toLocaleString("en")} materials match: \`total\` is then ${SEARCH_TOTAL_CAP.toLocaleString("en")} and counting stopped there. Pages past \`total_pages\` still hold the further results, in rank order.`,
+    }),
   },
   { $id: "SearchPage" },
 );
