@@ -174,8 +174,9 @@ export class SearchRepository {
       ),
       own_count as materialized (select count(*)::int as n from own),
       content as materialized (
-        -- One row per material (the first of its matching vectors), with its like count. "offset 0" keeps the
-        -- material a per-row primary key probe: joined freely, PostgreSQL would read all active materials.
+        -- One row per material (the first of its matching vectors), with its like count. Both "offset 0" keep
+        -- a per-row primary key probe, so the rows stream and counting can stop at the cap: joined freely,
+        -- PostgreSQL would read all active materials, or hash every matching vector a second time.
         select cv.material_id as id, m.like_count
           from ${vectors} as cv
           cross join lateral (select like_count from ${materials} where id = cv.material_id and ${filters} offset 0) as m
@@ -184,7 +185,8 @@ export class SearchRepository {
            and not exists (
              select 1 from ${vectors} as earlier
               where earlier.material_id = cv.material_id and (earlier.source, earlier.chunk) < (cv.source, cv.chunk)
-                and earlier.search_vector @@ ${tsquery})
+                and earlier.search_vector @@ ${tsquery}
+             offset 0)
       ),
       content_page as (
         select id, like_count, 0 as tier from content
