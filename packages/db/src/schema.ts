@@ -123,7 +123,8 @@ export const materials = pgTable(
     index("materials_thumbnail_pending_idx")
       .on(t.createdAt)
       .where(sql`thumbnail_status = 'pending' and status = 'active'`),
-    // Search (the trigram index on title for misspellings is in the custom migration: it needs pg_trgm).
+    // Search (the trigram index on title for misspellings, and materials_active_search_probe_idx, an index on
+    // id that covers like_count, type and uploader_id of active rows, are in custom migrations).
     index("materials_search_idx").using("gin", t.searchVector),
     index("materials_text_backfill_idx")
       .on(t.id)

@@ -3,7 +3,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyRequest, FastifySchemaValidationError } from "fastify";
 import { invalidMaterialType } from "../errors/app-error";
 import { errorResponse } from "../schemas/route-responses";
-import { SearchPage, SearchQuery } from "../schemas/search";
+import { SearchPage, SearchQuery, TOTAL_CAP } from "../schemas/search";
 import type { SearchService } from "../services/search-service";
 
 /** A bad `material_type` gets the contract's own code, as on the list. */
@@ -29,7 +29,9 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
         description:
           "Every word of `q` must match (English across inflections, the last word also as a prefix; Chinese " +
           "of two or more characters as any substring); a misspelt English title word still finds the title. " +
-          "Ranked title, then description, then page and caption text; then like count, then id.",
+          "Ranked title, then description, then page and caption text; then like count, then id. " +
+          `\`total\` is exact up to ${TOTAL_CAP} matches; past that it is ${TOTAL_CAP} and \`total_capped\` is true ` +
+          "(pages past `total_pages` still hold the further results).",
         querystring: SearchQuery,
         response: {
           200: Type.Ref(SearchPage, { description: "One page of matches" }),

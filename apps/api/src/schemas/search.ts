@@ -1,6 +1,10 @@
+import { SEARCH_TOTAL_CAP } from "@learning-hub/db/repositories/search";
 import { type Static, Type } from "@sinclair/typebox";
 import { MaterialTypeSchema } from "./enums";
 import { SINGLE_LINE_TEXT_PATTERN } from "./text";
+
+/** How far `total` counts, as the docs write it. */
+export const TOTAL_CAP = SEARCH_TOTAL_CAP.toLocaleString("en");
 
 /** Longest query, in characters after trimming. */
 export const MAX_QUERY_LENGTH = 200;
@@ -58,10 +62,15 @@ export type SearchResult = Static<typeof SearchResult>;
 export const SearchPage = Type.Object(
   {
     items: Type.Array(Type.Ref(SearchResult)),
-    total: Type.Integer(),
+    total: Type.Integer({
+      description: `How many materials match, counted up to ${TOTAL_CAP}; see \`total_capped\``,
+    }),
     page: Type.Integer(),
     page_size: Type.Integer(),
-    total_pages: Type.Integer(),
+    total_pages: Type.Integer({ description: "Pages of `total` results" }),
+    total_capped: Type.Boolean({
+      description: `True when more than ${TOTAL_CAP} materials match: \`total\` is then ${TOTAL_CAP} and counting stopped there. Pages past \`total_pages\` still hold the further results, in rank order.`,
+    }),
   },
   { $id: "SearchPage" },
 );

@@ -1,5 +1,5 @@
 import type { MaterialType } from "@learning-hub/db";
-import { type ContentMatch, rankedHits, type SearchHit, SearchRepository } from "@learning-hub/db/repositories/search";
+import { type SearchHit, SearchRepository } from "@learning-hub/db/repositories/search";
 import { buildSearchQuery, buildSnippet, type HighlightTerms, type SearchQuery } from "@learning-hub/db/search";
 import type { ServiceDependencies } from "../dependencies";
 import { invalidSearchQuery } from "../errors/app-error";
@@ -35,7 +35,7 @@ export function parseQuery(q: string, field = "q"): SearchQuery | null {
 const hasMark = (snippet: string) => snippet.includes("<mark>");
 
 /** Title and description first (in that order, when they matched), then page and caption text by rank. */
-function matchesOf(hit: SearchHit, content: readonly ContentMatch[], terms: HighlightTerms): SearchMatch[] {
+function matchesOf(hit: SearchHit, terms: HighlightTerms): SearchMatch[] {
   const matches: SearchMatch[] = [];
   const title = buildSnippet(hit.title, terms);
   if (hit.tier === "title" || hit.tier === "fuzzy_title" || hasMark(title)) {
@@ -47,7 +47,7 @@ function matchesOf(hit: SearchHit, content: readonly ContentMatch[], terms: High
       matches.push({ field: "description", page: null, start_seconds: null, snippet: description });
     }
   }
-  for (const match of content) {
+  for (const match of hit.contentMatches) {
     if (matches.length >= MATCHES_PER_RESULT) break;
     matches.push({
       field: match.field,
@@ -65,41 +65,25 @@ export class SearchService {
 
   async search(input: SearchInput): Promise<SearchPage> {
     const query = parseQuery(input.q);
-    if (!query) return pageOf([], 0, input);
-    const request = {
+    if (!query) return { ...pageOf([], 0, input), total_capped: false };
+    const { hits, total, totalCapped, stems } = await this.repository.searchPage({
       query,
       page: input.page,
       pageSize: input.pageSize,
       type: input.type,
       uploaderId: input.uploaderId,
       viewerId: input.userId,
-    };
-    const ranked = await this.repository.rankedPage(request);
-    const ids = ranked.map((row) => row.id);
-    // The page's rows, its page/caption matches and the query's stems, side by side.
-    const [rows, content, stems, total] = await Promise.all([
-      this.repository.catalogueRows(ids, input.userId),
-      this.repository.contentMatches(ids, query),
-      this.repository.stems(query),
-      this.repository.totalOf(ranked, request),
-    ]);
-    const hits = rankedHits(ranked, rows);
+    });
     const terms: HighlightTerms = {
       stems,
       cjk: query.tokens.filter((token) => token.cjk).map((token) => token.text),
     };
-    const byMaterial = new Map<number, ContentMatch[]>();
-    for (const match of content) {
-      const list = byMaterial.get(match.materialId);
-      if (list) list.push(match);
-      else byMaterial.set(match.materialId, [match]);
-    }
     const items = hits.map((hit) => ({
       material: toMaterialListItem(hit),
       score: hit.score,
-      matches: matchesOf(hit, byMaterial.get(hit.id) ?? [], terms),
+      matches: matchesOf(hit, terms),
     }));
-    return pageOf(items, total, input);
+    return { ...pageOf(items, total, input), total_capped: totalCapped };
   }
 }
 

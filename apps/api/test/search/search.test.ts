@@ -1,5 +1,6 @@
 import { materialPages, materials } from "@learning-hub/db";
-import { eq } from "drizzle-orm";
+import { SEARCH_TOTAL_CAP } from "@learning-hub/db/repositories/search";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../support/app";
 import { bearer, type RegisteredUser, registerUser } from "../support/auth";
@@ -25,6 +26,7 @@ interface SearchPage {
   page: number;
   page_size: number;
   total_pages: number;
+  total_capped: boolean;
 }
 
 let t: TestApp;
@@ -218,7 +220,66 @@ describe("GET /api/v1/search: titles and ranking", () => {
   });
 
   it("answers a query of punctuation only with no results", async () => {
-    expect(await search(q("&|!():*"))).toEqual({ items: [], total: 0, page: 1, page_size: 20, total_pages: 0 });
+    expect(await search(q("&|!():*"))).toEqual({
+      items: [],
+      total: 0,
+      page: 1,
+      page_size: 20,
+      total_pages: 0,
+      total_capped: false,
+    });
+  });
+});
+
+describe("GET /api/v1/search: totals past the cap", () => {
+  /**
+   * `count` active materials of the owner: those titled "Zephyrine title N" match by title, "Zephyrine content N"
+   * by two content vectors each (pages 1-20 and 21-40), which must count once; likes rise with N.
+   */
+  async function seedMatches(kind: "title" | "content", from: number, count: number) {
+    const { db } = t.env.database;
+    const title = kind === "title" ? "'Zephyrine title ' || n" : "'Bulk content ' || n";
+    await db.execute(sql`
+      insert into materials (title, type, file_path, file_size, file_format, thumbnail_status, uploader_id,
+                             like_count, status, text_status, search_vector)
+      select ${sql.raw(title)}, 'pdf', 'bulk/' || ${kind} || '/' || n || '.pdf', 1000, 'pdf', 'completed',
+             ${owner.id}, n, 'active', 'completed',
+             setweight(to_tsvector('english', ${sql.raw(title)}), 'A')
+        from generate_series(${from}::int, ${from + count - 1}::int) as n`);
+    if (kind === "content") {
+      await db.execute(sql`
+        insert into material_content_vectors (material_id, source, chunk, search_vector)
+        select id, 'pages', chunk, to_tsvector('english', 'zephyrine')
+          from materials, generate_series(0, 1) as chunk
+         where file_path like 'bulk/content/%' and not exists (
+           select 1 from material_content_vectors v where v.material_id = materials.id)`);
+    }
+  }
+
+  it("counts exactly up to the cap, then says the total is capped; pages past it still hold the rest", async () => {
+    const titles = 600;
+    await seedMatches("title", 1, titles);
+    await seedMatches("content", 1, SEARCH_TOTAL_CAP - titles);
+    const exact = await search(`${q("zephyrine")}&page_size=20`);
+    expect(exact).toMatchObject({ total: SEARCH_TOTAL_CAP, total_capped: false, total_pages: SEARCH_TOTAL_CAP / 20 });
+    expect(exact.items.map((item) => item.material.title)).toEqual(
+      Array.from({ length: 20 }, (_, index) => `Zephyrine title ${titles - index}`),
+    );
+    // Title matches first (by likes), then content matches (by likes), across the page boundary.
+    const boundary = await search(`${q("zephyrine")}&page_size=20&page=${titles / 20 + 1}`);
+    expect(boundary.items[0]).toMatchObject({
+      score: 0.4,
+      material: { title: `Bulk content ${SEARCH_TOTAL_CAP - titles}` },
+    });
+
+    await seedMatches("content", SEARCH_TOTAL_CAP - titles + 1, 1);
+    const capped = await search(`${q("zephyrine")}&page_size=20`);
+    expect(capped).toMatchObject({ total: SEARCH_TOTAL_CAP, total_capped: true, total_pages: SEARCH_TOTAL_CAP / 20 });
+    const past = await search(`${q("zephyrine")}&page_size=20&page=${SEARCH_TOTAL_CAP / 20 + 1}`);
+    expect(past.items.map((item) => item.material.title)).toEqual(["Bulk content 1"]);
+    expect(past).toMatchObject({ total: SEARCH_TOTAL_CAP, total_capped: true });
+    const beyond = await search(`${q("zephyrine")}&page_size=20&page=${SEARCH_TOTAL_CAP / 20 + 2}`);
+    expect(beyond).toMatchObject({ items: [], total: SEARCH_TOTAL_CAP, total_capped: true });
   });
 });
 

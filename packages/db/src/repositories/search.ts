@@ -36,25 +36,6 @@ export interface SearchPage extends SearchFilters {
   viewerId?: number;
 }
 
-/** A row of the ranked page: the material, its best tier (3 title … 0 content) and the total of matches. */
-export interface RankedRow {
-  id: number;
-  tier: number;
-  total: number;
-}
-
-/** The ranked page's catalogue rows in rank order, with their tier and score. */
-export function rankedHits(ranked: readonly RankedRow[], rows: readonly CatalogueMaterial[]): SearchHit[] {
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const hits: SearchHit[] = [];
-  for (const { id, tier } of ranked) {
-    const row = byId.get(id);
-    const name = TIERS[tier] ?? "content";
-    if (row) hits.push({ ...row, tier: name, score: TIER_SCORES[name] });
-  }
-  return hits;
-}
-
 /** A bound value, or a placeholder filled when a prepared statement runs. */
 type Bound<T> = T | Placeholder;
 
@@ -69,18 +50,29 @@ interface BoundFilters {
   uploaderId?: Bound<number>;
 }
 
-export interface SearchHit extends CatalogueMaterial {
-  tier: MatchTier;
-  score: number;
-}
-
 export interface ContentMatch {
-  materialId: number;
   field: "page" | "caption";
   page: number | null;
   startSeconds: number | null;
   text: string;
-  rank: number;
+}
+
+export interface SearchHit extends CatalogueMaterial {
+  tier: MatchTier;
+  score: number;
+  /** Its best page and caption matches (up to three), by rank then position. */
+  contentMatches: ContentMatch[];
+}
+
+/** One page of results. */
+export interface SearchResults {
+  hits: SearchHit[];
+  /** How many active materials match, counted up to SEARCH_TOTAL_CAP. */
+  total: number;
+  /** Whether more than `total` (that is, more than SEARCH_TOTAL_CAP) materials match. */
+  totalCapped: boolean;
+  /** The lexemes PostgreSQL made of the query's spaced-script words (for marking them in snippets). */
+  stems: string[];
 }
 
 export interface MatchingListQuery extends SearchFilters {
@@ -100,14 +92,26 @@ const likedBy = (viewerId: number | Placeholder | undefined): SQL<boolean> =>
     ? sql<boolean>`false`
     : sql<boolean>`exists (select 1 from ${likes} where ${likes.userId} = ${viewerId} and ${likes.materialId} = ${materials.id})`;
 
+/**
+ * `total` counts matching materials up to this many, then stops: an exact count reads every match (thousands for
+ * a common word on a million pages) where the page itself needs only the best few. `totalCapped` says when more match.
+ */
+export const SEARCH_TOTAL_CAP = 1000;
+
+/** What varies the search statement's text; everything else is a bind parameter. */
+interface SearchShape {
+  fuzzy: boolean;
+  typed: boolean;
+  byUploader: boolean;
+  signedIn: boolean;
+}
+
 /** Full-text search over materials' titles and descriptions, PDF pages and caption cues. */
 export class SearchRepository {
   constructor(private readonly db: Database) {}
 
-  /** Prepared once per shape: planning the union costs about as much as running it. */
-  private readonly preparedRanked = new Map<string, ReturnType<SearchRepository["prepareRanked"]>>();
-  private preparedContentMatches: ReturnType<SearchRepository["prepareContentMatches"]> | undefined;
-  private readonly preparedRows = new Map<boolean, ReturnType<SearchRepository["prepareRows"]>>();
+  /** Prepared once per shape: planning the statement costs about as much as running it. */
+  private readonly preparedSearches = new Map<string, ReturnType<SearchRepository["prepareSearch"]>>();
 
   /**
    * Active materials matching the query anywhere, each with its best tier, as a union of index scans: the
@@ -140,97 +144,161 @@ export class SearchRepository {
     return sql.join(conditions, sql` and `);
   }
 
-  private prepareRanked(shape: { fuzzy: boolean; typed: boolean; byUploader: boolean }) {
-    const values: QueryValues = {
-      tsquery: sql.placeholder("tsquery"),
-      titleTsquery: sql.placeholder("titleTsquery"),
-      fuzzyText: shape.fuzzy ? sql.placeholder("fuzzyText") : null,
-    };
-    const filters: BoundFilters = {
+  /**
+   * The page of results, computed tier by tier rather than by ranking every match. A material's own texts
+   * (title, description) are short, so the materials matching them ("own") are few and are all read, with
+   * their tier. Page and caption matches are many; they are read (as materials, with their like count) only
+   * when the own matches do not fill the page, and otherwise only counted, up to the cap. The content
+   * matches are a materialised CTE so that PostgreSQL always finds them through the content vectors' GIN
+   * index: evaluating `@@` row by row would decompress every vector.
+   */
+  private rankedPage(shape: SearchShape): SQL {
+    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${sql.placeholder("tsquery")})`;
+    const titleTsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${sql.placeholder("titleTsquery")})`;
+    const fuzzyText = sql.placeholder("fuzzyText");
+    const need = sql.placeholder("need");
+    const cap = sql.placeholder("cap");
+    const filters = this.filters({
       type: shape.typed ? sql.placeholder("type") : undefined,
       uploaderId: shape.byUploader ? sql.placeholder("uploaderId") : undefined,
-    };
-    const ranked = sql`
-      select ${materials.id} as id, hits.tier, (count(*) over ())::int as total
-        from (${this.matchingTiers(values)}) as hits
-        join ${materials} on ${materials.id} = hits.id
-       where ${this.filters(filters)}
-       order by hits.tier desc, ${materials.likeCount} desc, ${materials.id} desc
+    });
+    const vectors = materialContentVectors;
+    // `<%`: word similarity above pg_trgm.word_similarity_threshold (0.6); uses materials_title_trgm_idx.
+    const fuzzyTier = shape.fuzzy ? sql`when ${fuzzyText} <% title then 2` : sql``;
+    const fuzzyMatch = shape.fuzzy ? sql`or ${fuzzyText} <% title` : sql``;
+    return sql`
+      with own as materialized (
+        select id, like_count, case when search_vector @@ ${titleTsquery} then 3 ${fuzzyTier} else 1 end as tier
+          from ${materials}
+         where ${filters} and (search_vector @@ ${tsquery} ${fuzzyMatch})
+      ),
+      own_count as materialized (select count(*)::int as n from own),
+      content as materialized (
+        -- One row per material (the first of its matching vectors), with its like count. Both "offset 0" keep
+        -- a per-row primary key probe, so the rows stream and counting can stop at the cap: joined freely,
+        -- PostgreSQL would read all active materials, or hash every matching vector a second time.
+        select cv.material_id as id, m.like_count
+          from ${vectors} as cv
+          cross join lateral (select like_count from ${materials} where id = cv.material_id and ${filters} offset 0) as m
+         where cv.search_vector @@ ${tsquery}
+           and cv.material_id not in (select id from own)
+           and not exists (
+             select 1 from ${vectors} as earlier
+              where earlier.material_id = cv.material_id and (earlier.source, earlier.chunk) < (cv.source, cv.chunk)
+                and earlier.search_vector @@ ${tsquery}
+             offset 0)
+      ),
+      content_page as (
+        select id, like_count, 0 as tier from content
+         where (select n from own_count) < ${need}
+         order by like_count desc, id desc
+         limit ${need}
+      ),
+      totals as materialized (
+        select (select n from own_count) + (
+          select count(*)::int from (
+            select from content limit greatest(0, ${cap} + 1 - (select n from own_count))
+          ) as counted) as n
+      )
+      select id, tier, least(n, ${cap}) as total, n > ${cap} as capped
+        from (select id, like_count, tier from own union all select id, like_count, tier from content_page) as found,
+             totals
+       order by tier desc, like_count desc, id desc
        limit ${sql.placeholder("limit")} offset ${sql.placeholder("offset")}`;
-    return this.db
-      .select({ id: sql<number>`id`, tier: sql<number>`tier`, total: sql<number>`total` })
-      .from(sql`(${ranked}) as ranked`)
-      .prepare(`search_ranked_${shape.fuzzy}_${shape.typed}_${shape.byUploader}`);
   }
 
-  /** One page of (id, tier), best first, with the total, in one prepared statement. */
-  rankedPage(request: SearchPage): Promise<RankedRow[]> {
-    const shape = {
+  /** The best page and caption matches of the material of the row, by rank then position, as JSON. */
+  private bestContentMatches(): SQL<ContentMatch[]> {
+    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${sql.placeholder("tsquery")})`;
+    return sql<ContentMatch[]>`(
+      select coalesce(json_agg(json_build_object('field', field, 'page', page, 'startSeconds', start_seconds,
+                                                 'text', text) order by rank desc, position), '[]'::json)
+        from (
+          select * from (
+            select 'page' as field, page_number as page, null::float8 as start_seconds, text,
+                   ts_rank(search_vector, ${tsquery}) as rank, page_number::float8 as position
+              from ${materialPages}
+             where material_id = ${materials.id} and search_vector @@ ${tsquery}
+            union all
+            select 'caption', null, start_seconds::float8, text, ts_rank(search_vector, ${tsquery}), start_seconds::float8
+              from ${captionCues}
+             where material_id = ${materials.id} and search_vector @@ ${tsquery}
+          ) as matches
+          order by rank desc, position
+          limit ${sql.raw(String(CONTENT_MATCHES_PER_MATERIAL))}
+        ) as best)`;
+  }
+
+  /**
+   * The whole answer in one statement: the ranked page joined to its catalogue rows, each with its best page
+   * and caption matches, the total, and the stems of the query's words.
+   */
+  private prepareSearch(shape: SearchShape) {
+    return this.db
+      .select({
+        ...materialColumns,
+        uploaderName: users.name,
+        uploaderAvatar: users.avatarUrl,
+        isLiked: likedBy(shape.signedIn ? sql.placeholder("viewerId") : undefined),
+        tier: sql<number>`page.tier`,
+        total: sql<number>`page.total`,
+        capped: sql<boolean>`page.capped`,
+        stems: sql<string[]>`tsvector_to_array(to_tsvector(${SEARCH_CONFIG}, ${sql.placeholder("words")}))`,
+        contentMatches: this.bestContentMatches(),
+      })
+      .from(sql`(${this.rankedPage(shape)}) as page`)
+      .innerJoin(materials, sql`${materials.id} = page.id`)
+      .innerJoin(users, sql`${users.id} = ${materials.uploaderId}`)
+      .orderBy(sql`page.tier desc`, desc(materials.likeCount), desc(materials.id))
+      .prepare(`search_${shape.fuzzy}_${shape.typed}_${shape.byUploader}_${shape.signedIn}`);
+  }
+
+  private async run(request: SearchPage) {
+    const shape: SearchShape = {
       fuzzy: request.query.fuzzyText !== null,
       typed: request.type !== undefined,
       byUploader: request.uploaderId !== undefined,
+      signedIn: request.viewerId !== undefined,
     };
-    const key = `${shape.fuzzy}:${shape.typed}:${shape.byUploader}`;
-    let prepared = this.preparedRanked.get(key);
+    const key = `${shape.fuzzy}:${shape.typed}:${shape.byUploader}:${shape.signedIn}`;
+    let prepared = this.preparedSearches.get(key);
     if (!prepared) {
-      prepared = this.prepareRanked(shape);
-      this.preparedRanked.set(key, prepared);
+      prepared = this.prepareSearch(shape);
+      this.preparedSearches.set(key, prepared);
     }
+    const offset = (request.page - 1) * request.pageSize;
     return prepared.execute({
       tsquery: request.query.tsquery,
       titleTsquery: request.query.titleTsquery,
       fuzzyText: request.query.fuzzyText,
       type: request.type,
       uploaderId: request.uploaderId,
+      viewerId: request.viewerId,
+      words: request.query.tokens
+        .filter((token) => !token.cjk)
+        .map((token) => token.text)
+        .join(" "),
+      need: offset + request.pageSize,
+      cap: SEARCH_TOTAL_CAP,
       limit: request.pageSize,
-      offset: (request.page - 1) * request.pageSize,
+      offset,
     });
   }
 
-  /**
-   * One page of matching materials, best first, and how many there are in all: the ranked page, then its
-   * catalogue rows. (`GET /search` runs the two steps itself, to read the page's matches beside the rows.)
-   */
-  async search(request: SearchPage): Promise<{ hits: SearchHit[]; total: number }> {
-    const ranked = await this.rankedPage(request);
-    const rows = await this.catalogueRows(
-      ranked.map((row) => row.id),
-      request.viewerId,
-    );
-    return { hits: rankedHits(ranked, rows), total: await this.totalOf(ranked, request) };
-  }
-
-  /** The total from a ranked page; counted apart for a page past the end, which has no row to carry it. */
-  async totalOf(ranked: readonly RankedRow[], request: SearchPage): Promise<number> {
-    const first = ranked[0];
-    if (first) return first.total;
-    return request.page > 1 ? this.count(request.query, request) : 0;
-  }
-
-  /** The catalogue rows (list item shape) of `ids`, in no particular order. */
-  catalogueRows(ids: readonly number[], viewerId: number | undefined): Promise<CatalogueMaterial[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    const signedIn = viewerId !== undefined;
-    let prepared = this.preparedRows.get(signedIn);
-    if (!prepared) {
-      prepared = this.prepareRows(signedIn);
-      this.preparedRows.set(signedIn, prepared);
+  /** One page of matching materials, best first, with their page and caption matches, and the total. */
+  async searchPage(request: SearchPage): Promise<SearchResults> {
+    const rows = await this.run(request);
+    const first = rows[0];
+    if (!first) {
+      // A page past the end has no row to carry the total: the first page of one result has.
+      const head = request.page > 1 ? (await this.run({ ...request, page: 1, pageSize: 1 }))[0] : undefined;
+      return { hits: [], total: head?.total ?? 0, totalCapped: head?.capped ?? false, stems: head?.stems ?? [] };
     }
-    return prepared.execute({ ids: [...ids], viewerId });
-  }
-
-  private prepareRows(signedIn: boolean) {
-    return this.db
-      .select({
-        ...materialColumns,
-        uploaderName: users.name,
-        uploaderAvatar: users.avatarUrl,
-        isLiked: likedBy(signedIn ? sql.placeholder("viewerId") : undefined),
-      })
-      .from(materials)
-      .innerJoin(users, sql`${users.id} = ${materials.uploaderId}`)
-      .where(sql`${materials.id} = any(${sql.placeholder("ids")}::int[])`)
-      .prepare(`search_rows_${signedIn}`);
+    const hits = rows.map(({ tier, total: _total, capped: _capped, stems: _stems, ...row }) => {
+      const name = TIERS[tier] ?? "content";
+      return { ...row, tier: name, score: TIER_SCORES[name] };
+    });
+    return { hits, total: first.total, totalCapped: first.capped, stems: first.stems };
   }
 
   /** How many active materials match (for a page past the end, where the page query returns no row). */
@@ -267,60 +335,5 @@ export class SearchRepository {
       .orderBy(direction(column), direction(materials.id))
       .limit(request.pageSize)
       .offset((request.page - 1) * request.pageSize);
-  }
-
-  /**
-   * The best page and caption matches of each material, by rank then position: up to three per material,
-   * with their text for snippets.
-   */
-  async contentMatches(materialIds: readonly number[], query: SearchQuery): Promise<ContentMatch[]> {
-    if (materialIds.length === 0) return [];
-    this.preparedContentMatches ??= this.prepareContentMatches();
-    return this.preparedContentMatches.execute({ ids: [...materialIds], tsquery: query.tsquery });
-  }
-
-  private prepareContentMatches() {
-    const tsquery = sql`to_tsquery(${SEARCH_CONFIG}, ${sql.placeholder("tsquery")})`;
-    const ids = sql`${sql.placeholder("ids")}::int[]`;
-    const matches = sql`
-      select material_id, field, page, start_seconds, text, rank, nth from (
-        select *, row_number() over (partition by material_id order by rank desc, position) as nth from (
-          select ${materialPages.materialId} as material_id, 'page' as field, ${materialPages.pageNumber} as page,
-                 null::float8 as start_seconds, ${materialPages.text} as text,
-                 ts_rank(${materialPages.searchVector}, ${tsquery}) as rank, ${materialPages.pageNumber}::float8 as position
-            from ${materialPages}
-           where ${materialPages.materialId} = any(${ids}) and ${materialPages.searchVector} @@ ${tsquery}
-          union all
-          select ${captionCues.materialId}, 'caption', null, ${captionCues.startSeconds}::float8, ${captionCues.text},
-                 ts_rank(${captionCues.searchVector}, ${tsquery}), ${captionCues.startSeconds}::float8
-            from ${captionCues}
-           where ${captionCues.materialId} = any(${ids}) and ${captionCues.searchVector} @@ ${tsquery}
-        ) as matches
-      ) as numbered
-      where nth <= ${sql.raw(String(CONTENT_MATCHES_PER_MATERIAL))}`;
-    return this.db
-      .select({
-        materialId: sql<number>`material_id`,
-        field: sql<"page" | "caption">`field`,
-        page: sql<number | null>`page`,
-        startSeconds: sql<number | null>`start_seconds`,
-        text: sql<string>`text`,
-        rank: sql<number>`rank`,
-      })
-      .from(sql`(${matches}) as best`)
-      .orderBy(sql`material_id`, sql`nth`)
-      .prepare("search_content_matches");
-  }
-
-  /** The lexemes PostgreSQL made of the query's spaced-script words (for marking them in snippets). */
-  async stems(query: SearchQuery): Promise<string[]> {
-    if (query.tokens.every((token) => token.cjk)) return [];
-    const [row] = await this.db.execute<{ stems: string[] }>(this.stemsStatement(query));
-    return row?.stems ?? [];
-  }
-
-  private stemsStatement(query: SearchQuery): SQL {
-    const words = query.tokens.filter((token) => !token.cjk).map((token) => token.text);
-    return sql`select tsvector_to_array(to_tsvector(${SEARCH_CONFIG}, ${words.join(" ")})) as stems`;
   }
 }
