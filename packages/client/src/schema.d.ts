@@ -229,7 +229,7 @@ export interface paths {
         };
         /**
          * Search active materials: titles, descriptions, PDF pages and captions, in Chinese and English
-         * @description Every word of `q` must match (English across inflections, the last word also as a prefix; Chinese of two or more characters as any substring); a misspelt English title word still finds the title. Ranked title, then description, then page and caption text; then like count, then id. `total` is exact up to 1,000 matches; past that it is 1,000 and `total_capped` is true (pages past `total_pages` still hold the further results).
+         * @description Every word of `q` must match (English across inflections, the last word also as a prefix; Chinese of two or more characters as any substring); a misspelt English title word still finds the title. Ranked title, then description, then page and caption text; then like count, then id. `total` is exact up to 500 matches; past that it is 500 and `total_capped` is true (pages past `total_pages` still hold the further results).
          */
         get: operations["searchMaterials"];
         put?: never;
@@ -1253,13 +1253,13 @@ export interface components {
         };
         SearchPage: {
             items: components["schemas"]["SearchResult"][];
-            /** @description How many materials match, counted up to 1,000; see `total_capped` */
+            /** @description How many materials match, counted up to 500; see `total_capped` */
             total: number;
             page: number;
             page_size: number;
             /** @description Pages of `total` results */
             total_pages: number;
-            /** @description True when more than 1,000 materials match: `total` is then 1,000 and counting stopped there. Pages past `total_pages` still hold the further results, in rank order. */
+            /** @description True when more than 500 materials match: `total` is then 500 and counting stopped there. Pages past `total_pages` still hold the further results, in rank order. */
             total_capped: boolean;
         };
         CaptionTrack: {
