@@ -235,6 +235,47 @@ export async function cpuDuring(pids: Record<string, number>, run: () => Promise
     .join(", ");
 }
 
+export interface RoundResult {
+  /** MiB/s of the direct put and of the upload through the API. */
+  directMiBps: number;
+  apiMiBps: number;
+  /** `cpuDuring`'s figures of each side. */
+  directCpu: string;
+  apiCpu: string;
+}
+
+/**
+ * One throughput round of `bytes`: a direct put and an upload through the API (whose material is deleted after,
+ * outside the measured window), alternating by round which goes first so neither always finds a warmer machine.
+ */
+export async function throughputRound(options: {
+  round: number;
+  bytes: number;
+  pids: { api: number; s3rver: number };
+  direct: () => Promise<number>;
+  viaApi: () => Promise<{ seconds: number; materialId: number }>;
+  remove: (materialId: number) => Promise<unknown>;
+}): Promise<RoundResult> {
+  const result: RoundResult = { directMiBps: Number.NaN, apiMiBps: Number.NaN, directCpu: "", apiCpu: "" };
+  const runApi = async () => {
+    let upload = { seconds: Number.NaN, materialId: 0 };
+    result.apiCpu = await cpuDuring(options.pids, async () => {
+      upload = await options.viaApi();
+    });
+    await options.remove(upload.materialId);
+    result.apiMiBps = mib(options.bytes) / upload.seconds;
+  };
+  const runDirect = async () => {
+    let seconds = Number.NaN;
+    result.directCpu = await cpuDuring({ s3rver: options.pids.s3rver }, async () => {
+      seconds = await options.direct();
+    });
+    result.directMiBps = mib(options.bytes) / seconds;
+  };
+  for (const run of options.round % 2 === 1 ? [runDirect, runApi] : [runApi, runDirect]) await run();
+  return result;
+}
+
 async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);

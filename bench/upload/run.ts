@@ -28,7 +28,6 @@ import { ensureTestMedia, testMediaPath } from "../../packages/testing/src/media
 import { median } from "../support/load";
 import {
   type Api,
-  cpuDuring,
   deleteMaterial,
   fileSource,
   MiB,
@@ -36,6 +35,7 @@ import {
   out,
   peakRssWhile,
   stop,
+  throughputRound,
   UploadBench,
 } from "./harness";
 
@@ -138,31 +138,21 @@ try {
   await directPut(WARMUP_BYTES);
   await deleteMaterial(api, token, (await uploadOverHttp(api, token, WARMUP_BYTES)).materialId);
   for (let round = 1; round <= ROUNDS; round++) {
-    let apiCpu = "";
-    let directCpu = "";
-    const runApi = async () => {
-      let upload = { seconds: Number.NaN, materialId: 0 };
-      apiCpu = await cpuDuring({ api: api.pid, s3rver: bench.s3Pid }, async () => {
-        upload = await uploadOverHttp(api, token, THROUGHPUT_BYTES);
-      });
-      await deleteMaterial(api, token, upload.materialId);
-      viaApi.push(mib(THROUGHPUT_BYTES) / upload.seconds);
-    };
-    const runDirect = async () => {
-      let seconds = Number.NaN;
-      directCpu = await cpuDuring({ s3rver: bench.s3Pid }, async () => {
-        seconds = await directPut(THROUGHPUT_BYTES);
-      });
-      direct.push(mib(THROUGHPUT_BYTES) / seconds);
-    };
-    if (round % 2 === 1) {
-      await runDirect();
-      await runApi();
-    } else {
-      await runApi();
-      await runDirect();
-    }
-    const [d = Number.NaN, a = Number.NaN] = [direct.at(-1), viaApi.at(-1)];
+    const {
+      directMiBps: d,
+      apiMiBps: a,
+      directCpu,
+      apiCpu,
+    } = await throughputRound({
+      round,
+      bytes: THROUGHPUT_BYTES,
+      pids: { api: api.pid, s3rver: bench.s3Pid },
+      direct: () => directPut(THROUGHPUT_BYTES),
+      viaApi: () => uploadOverHttp(api, token, THROUGHPUT_BYTES),
+      remove: (materialId) => deleteMaterial(api, token, materialId),
+    });
+    direct.push(d);
+    viaApi.push(a);
     ratios.push(a / d);
     out(
       `round ${round}: direct putStream ${d.toFixed(1)} MiB/s, POST /upload ${a.toFixed(1)} MiB/s, ratio ${(a / d).toFixed(3)}`,

@@ -25,7 +25,6 @@ import { Upload } from "tus-js-client";
 import { DEFAULT_TUS_STORE_TUNING } from "../../apps/api/src/services/resumable";
 import { median } from "../support/load";
 import {
-  cpuDuring,
   deleteMaterial,
   fileSource,
   MiB,
@@ -34,6 +33,7 @@ import {
   peakRssWhile,
   sleep,
   stop,
+  throughputRound,
   UploadBench,
 } from "./harness";
 
@@ -156,36 +156,26 @@ try {
   const warm = await tus(endpoint, token, fileBuffer(WARMUP_BYTES), WARMUP_BYTES).done;
   await deleteMaterial(api, token, warm.materialId);
   for (let round = 1; round <= ROUNDS; round++) {
-    let tusCpu = "";
-    let directCpu = "";
-    const runTus = async () => {
-      let result = { materialId: 0, seconds: Number.NaN };
-      tusCpu = await cpuDuring({ api: api.pid, s3rver: bench.s3Pid }, async () => {
-        result = await tus(endpoint, token, file, file.length).done;
-      });
-      await deleteMaterial(api, token, result.materialId);
-      viaTus.push(mib(THROUGHPUT_BYTES) / result.seconds);
-    };
-    const runDirect = async () => {
-      let seconds = Number.NaN;
-      directCpu = await cpuDuring({ s3rver: bench.s3Pid }, async () => {
-        seconds = await directPut(THROUGHPUT_BYTES);
-      });
-      direct.push(mib(THROUGHPUT_BYTES) / seconds);
-    };
-    if (round % 2 === 1) {
-      await runDirect();
-      await runTus();
-    } else {
-      await runTus();
-      await runDirect();
-    }
-    const [d = Number.NaN, t = Number.NaN] = [direct.at(-1), viaTus.at(-1)];
+    const {
+      directMiBps: d,
+      apiMiBps: t,
+      directCpu,
+      apiCpu,
+    } = await throughputRound({
+      round,
+      bytes: THROUGHPUT_BYTES,
+      pids: { api: api.pid, s3rver: bench.s3Pid },
+      direct: () => directPut(THROUGHPUT_BYTES),
+      viaApi: () => tus(endpoint, token, file, file.length).done,
+      remove: (materialId) => deleteMaterial(api, token, materialId),
+    });
+    direct.push(d);
+    viaTus.push(t);
     ratios.push(t / d);
     out(
       `round ${round}: direct putStream ${d.toFixed(1)} MiB/s, tus ${t.toFixed(1)} MiB/s, ratio ${(t / d).toFixed(3)}`,
     );
-    out(`  CPU seconds: direct (${directCpu}); tus (${tusCpu})`);
+    out(`  CPU seconds: direct (${directCpu}); tus (${apiCpu})`);
   }
 
   // The cost of one resume.
