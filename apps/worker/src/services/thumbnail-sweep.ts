@@ -1,6 +1,7 @@
 import type { ThumbnailsRepository } from "@learning-hub/db/repositories/thumbnails";
 import { type JobQueues, Priority, thumbnailJobId } from "@learning-hub/queue";
 import type { Logger } from "pino";
+import { requeueLost } from "./requeue-lost";
 
 /** A material activated this recently is left to its upload, which enqueues it at upload priority itself. */
 const SWEEP_GRACE_SECONDS = 120;
@@ -14,7 +15,7 @@ export interface ThumbnailSweepDependencies {
 }
 
 /** Job states after which a job id no longer stands for a job that will run. */
-const FINISHED_STATES = new Set(["completed", "failed"]);
+const FINISHED_STATES: ReadonlySet<string> = new Set(["completed", "failed"]);
 
 /**
  * Re-enqueues active materials whose thumbnail is still pending and that have no job waiting or running
@@ -23,17 +24,12 @@ const FINISHED_STATES = new Set(["completed", "failed"]);
  */
 export async function sweepPendingThumbnails(deps: ThumbnailSweepDependencies): Promise<number> {
   const ids = await deps.repository.listPendingActive(SWEEP_GRACE_SECONDS, SWEEP_BATCH);
-  let enqueued = 0;
-  for (const materialId of ids) {
-    const existing = await deps.queues.thumbnails.getJob(thumbnailJobId(materialId));
-    if (existing) {
-      // A kept finished job would make `add` with the same id a no-op, so it goes first.
-      if (!FINISHED_STATES.has(await existing.getState())) continue;
-      await existing.remove();
-    }
-    await deps.queues.enqueueThumbnail(materialId, Priority.backfill);
-    enqueued++;
-  }
+  const enqueued = await requeueLost(ids, {
+    queue: deps.queues.thumbnails,
+    jobId: thumbnailJobId,
+    replaceStates: FINISHED_STATES,
+    enqueue: (materialId) => deps.queues.enqueueThumbnail(materialId, Priority.backfill),
+  });
   if (enqueued > 0) deps.logger.info({ enqueued, pending: ids.length }, "re-enqueued pending thumbnails");
   return enqueued;
 }
