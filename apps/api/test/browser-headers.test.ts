@@ -70,6 +70,16 @@ describe("response hardening", () => {
       expect(response.headers["referrer-policy"]).toBe("no-referrer");
       expect(response.headers["content-security-policy"]).toBe("default-src 'none';frame-ancestors 'none'");
       expect(response.headers["strict-transport-security"]).toBeUndefined();
+      // The rest of helmet's defaults.
+      expect(response.headers).toMatchObject({
+        "cross-origin-opener-policy": "same-origin",
+        "cross-origin-resource-policy": "same-origin",
+        "origin-agent-cluster": "?1",
+        "x-dns-prefetch-control": "off",
+        "x-download-options": "noopen",
+        "x-permitted-cross-domain-policies": "none",
+        "x-xss-protection": "0",
+      });
     }
   });
 

@@ -10,16 +10,18 @@ import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from "../routes/resumable-up
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 /** What a browser app sends beyond the CORS-safelisted request headers. */
 const ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-Id", ...TUS_REQUEST_HEADERS];
-/** Answer headers scripts on another origin may read. */
+/** Answer headers scripts on another origin may read (each once: tus exposes Location too). */
 const EXPOSED_HEADERS = [
-  "X-Request-Id",
-  "Retry-After",
-  "X-RateLimit-Limit",
-  "X-RateLimit-Remaining",
-  "X-RateLimit-Reset",
-  "Location",
-  "Allow",
-  ...TUS_EXPOSED_HEADERS,
+  ...new Set([
+    "X-Request-Id",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Location",
+    "Allow",
+    ...TUS_EXPOSED_HEADERS,
+  ]),
 ];
 /** Browsers cap it (Chrome at 2 hours); within that, one preflight per URL and method. */
 const PREFLIGHT_MAX_AGE_SECONDS = 7200;

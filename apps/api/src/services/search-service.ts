@@ -1,6 +1,6 @@
 import type { MaterialType } from "@learning-hub/db";
 import { type SearchHit, SearchRepository } from "@learning-hub/db/repositories/search";
-import { buildSearchQuery, buildSnippet, type HighlightTerms, type SearchQuery } from "@learning-hub/db/search";
+import { buildSearchQuery, createHighlighter, type Highlighter, type SearchQuery } from "@learning-hub/db/search";
 import type { ServiceDependencies } from "../dependencies";
 import { invalidSearchQuery } from "../errors/app-error";
 import { toMaterialListItem } from "../schemas/material";
@@ -35,14 +35,14 @@ export function parseQuery(q: string, field = "q"): SearchQuery | null {
 const hasMark = (snippet: string) => snippet.includes("<mark>");
 
 /** Title and description first (in that order, when they matched), then page and caption text by rank. */
-function matchesOf(hit: SearchHit, terms: HighlightTerms): SearchMatch[] {
+function matchesOf(hit: SearchHit, snippet: Highlighter): SearchMatch[] {
   const matches: SearchMatch[] = [];
-  const title = buildSnippet(hit.title, terms);
+  const title = snippet(hit.title);
   if (hit.tier === "title" || hit.tier === "fuzzy_title" || hasMark(title)) {
     matches.push({ field: "title", page: null, start_seconds: null, snippet: title });
   }
   if (hit.description) {
-    const description = buildSnippet(hit.description, terms);
+    const description = snippet(hit.description);
     if (hit.tier === "description" || hasMark(description)) {
       matches.push({ field: "description", page: null, start_seconds: null, snippet: description });
     }
@@ -53,7 +53,7 @@ function matchesOf(hit: SearchHit, terms: HighlightTerms): SearchMatch[] {
       field: match.field,
       page: match.page,
       start_seconds: match.startSeconds,
-      snippet: buildSnippet(match.text, terms),
+      snippet: snippet(match.text),
     });
   }
   return matches.slice(0, MATCHES_PER_RESULT);
@@ -74,14 +74,14 @@ export class SearchService {
       uploaderId: input.uploaderId,
       viewerId: input.userId,
     });
-    const terms: HighlightTerms = {
+    const snippet = createHighlighter({
       stems,
       cjk: query.tokens.filter((token) => token.cjk).map((token) => token.text),
-    };
+    });
     const items = hits.map((hit) => ({
       material: toMaterialListItem(hit),
       score: hit.score,
-      matches: matchesOf(hit, terms),
+      matches: matchesOf(hit, snippet),
     }));
     return { ...pageOf(items, total, input), total_capped: totalCapped };
   }

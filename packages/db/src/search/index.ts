@@ -1,4 +1,4 @@
-export { buildSnippet, escapeHtml, type HighlightTerms } from "./snippet";
+export { createHighlighter, escapeHtml, type Highlighter, type HighlightTerms } from "./snippet";
 export {
   buildSearchQuery,
   isCjk,

@@ -1,12 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { buildSnippet } from "../../src/search";
+import { createHighlighter, type HighlightTerms } from "../../src/search";
 
-describe("buildSnippet", () => {
+const buildSnippet = (text: string, terms: HighlightTerms) => createHighlighter(terms)(text);
+
+describe("createHighlighter", () => {
   it("marks words that start with a matched stem", () => {
     expect(buildSnippet("Stochastic gradient descent converges.", { stems: ["gradient"], cjk: [] })).toBe(
       "Stochastic <mark>gradient</mark> descent converges.",
     );
     expect(buildSnippet("We learned it", { stems: ["learn"], cjk: [] })).toBe("We <mark>learned</mark> it");
+  });
+
+  it("marks only words that start with a stem, in any case, and takes stems literally", () => {
+    expect(buildSnippet("Gradients undescended descent", { stems: ["gradient", "descent"], cjk: [] })).toBe(
+      "<mark>Gradients</mark> undescended <mark>descent</mark>",
+    );
+    // A version number lexeme: its dot is not a wildcard.
+    expect(buildSnippet("v1x2 and v1.2", { stems: ["v1.2"], cjk: [] })).toBe("v1x2 and <mark>v1.2</mark>");
+    // Not a word start: the Latin part of a mixed run.
+    expect(buildSnippet("梯度descent", { stems: ["descent"], cjk: [] })).toBe("梯度descent");
+  });
+
+  it("marks overlapping occurrences of a CJK term as one", () => {
+    expect(buildSnippet("哈哈哈笑", { stems: [], cjk: ["哈哈"] })).toBe("<mark>哈哈哈</mark>笑");
+    expect(buildSnippet("下降 gradient 梯度", { stems: ["gradient"], cjk: ["梯度"] })).toBe(
+      "下降 <mark>gradient</mark> <mark>梯度</mark>",
+    );
   });
 
   it("marks CJK bigrams wherever they occur, merging overlaps into one mark", () => {
