@@ -37,13 +37,14 @@ const hasMark = (snippet: string) => snippet.includes("<mark>");
 /** Title and description first (in that order, when they matched), then page and caption text by rank. */
 function matchesOf(hit: SearchHit, snippet: Highlighter): SearchMatch[] {
   const matches: SearchMatch[] = [];
-  const title = snippet(hit.title);
-  if (hit.tier === "title" || hit.tier === "fuzzy_title" || hasMark(title)) {
+  const { material, tier } = hit;
+  const title = snippet(material.title);
+  if (tier === "title" || tier === "fuzzy_title" || hasMark(title)) {
     matches.push({ field: "title", page: null, start_seconds: null, snippet: title });
   }
-  if (hit.description) {
-    const description = snippet(hit.description);
-    if (hit.tier === "description" || hasMark(description)) {
+  if (material.description) {
+    const description = snippet(material.description);
+    if (tier === "description" || hasMark(description)) {
       matches.push({ field: "description", page: null, start_seconds: null, snippet: description });
     }
   }
@@ -79,7 +80,7 @@ export class SearchService {
       cjk: query.tokens.filter((token) => token.cjk).map((token) => token.text),
     });
     const items = hits.map((hit) => ({
-      material: toMaterialListItem(hit),
+      material: toMaterialListItem(hit.material),
       score: hit.score,
       matches: matchesOf(hit, snippet),
     }));

@@ -57,7 +57,8 @@ export interface ContentMatch {
   text: string;
 }
 
-export interface SearchHit extends CatalogueMaterial {
+export interface SearchHit {
+  material: CatalogueMaterial;
   tier: MatchTier;
   score: number;
   /** Its best page and caption matches (up to three), by rank then position. */
@@ -237,10 +238,12 @@ export class SearchRepository {
   private prepareSearch(shape: SearchShape) {
     return this.db
       .select({
-        ...materialColumns,
-        uploaderName: users.name,
-        uploaderAvatar: users.avatarUrl,
-        isLiked: likedBy(shape.signedIn ? sql.placeholder("viewerId") : undefined),
+        material: {
+          ...materialColumns,
+          uploaderName: users.name,
+          uploaderAvatar: users.avatarUrl,
+          isLiked: likedBy(shape.signedIn ? sql.placeholder("viewerId") : undefined),
+        },
         tier: sql<number>`page.tier`,
         total: sql<number>`page.total`,
         capped: sql<boolean>`page.capped`,
@@ -295,9 +298,9 @@ export class SearchRepository {
       const head = request.page > 1 ? (await this.run({ ...request, page: 1, pageSize: 1 }))[0] : undefined;
       return { hits: [], total: head?.total ?? 0, totalCapped: head?.capped ?? false, stems: head?.stems ?? [] };
     }
-    const hits = rows.map(({ tier, total: _total, capped: _capped, stems: _stems, ...row }) => {
-      const name = TIERS[tier] ?? "content";
-      return { ...row, tier: name, score: TIER_SCORES[name] };
+    const hits = rows.map((row): SearchHit => {
+      const tier = TIERS[row.tier] ?? "content";
+      return { material: row.material, tier, score: TIER_SCORES[tier], contentMatches: row.contentMatches };
     });
     return { hits, total: first.total, totalCapped: first.capped, stems: first.stems };
   }
