@@ -3,6 +3,8 @@ import autocannon from "autocannon";
 /** One slice of load against one side. */
 export interface Measurement {
   rps: number;
+  /** Requests answered in the slice. */
+  requests: number;
   p50: number;
   p99: number;
 }
@@ -15,7 +17,12 @@ export async function measure(
   const result = await autocannon({ url, ...options });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return {
+    rps: result.requests.average,
+    requests: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
 }
 
 export const median = (values: number[]) => {

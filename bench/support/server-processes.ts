@@ -8,8 +8,11 @@ import { once } from "node:events";
 export class ServerProcesses {
   private readonly children: ChildProcess[] = [];
 
-  /** Runs `script` (a TypeScript file) with `args` and waits for its `ready`; `args[0]` names it in errors. */
-  async start(script: string, args: string[]): Promise<void> {
+  /**
+   * Runs `script` (a TypeScript file) with `args` and waits for its `ready`; `args[0]` names it in errors.
+   * Returns its process id.
+   */
+  async start(script: string, args: string[]): Promise<number> {
     const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -25,6 +28,8 @@ export class ServerProcesses {
       if (Date.now() - started > 60_000) throw new Error(`server ${args[0]} did not start`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    if (child.pid === undefined) throw new Error(`server ${args[0]} has no process id`);
+    return child.pid;
   }
 
   /** Stops every server started and waits for them to exit. */
