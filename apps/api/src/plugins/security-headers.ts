@@ -17,7 +17,7 @@ const HELMET_OPTIONS: HelmetOptions = {
  * The headers helmet sets for `options`, collected once: with no directive computed from the request they are
  * the same on every answer, and helmet's middleware would rebuild them per request.
  */
-export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: string) {
