@@ -48,11 +48,15 @@ describe("document macros", () => {
       { detached: true, stdio: "ignore" },
     );
     try {
-      await vi.waitFor(() => stat(marker), { timeout: 90_000, interval: 200 });
+      // The text, not the file: the macro creates the marker before writing to it, and the kill below must
+      // not cut it off between the two.
+      await vi.waitFor(async () => expect(await readFile(marker, "utf8")).toMatch(/a document macro ran/), {
+        timeout: 90_000,
+        interval: 200,
+      });
     } finally {
       if (soffice.pid) process.kill(-soffice.pid, "SIGKILL");
     }
-    expect(await readFile(marker, "utf8")).toMatch(/a document macro ran/);
   }, 120_000);
 
   it("the converter converts the document without running its macro", async () => {
