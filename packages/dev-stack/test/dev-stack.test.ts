@@ -6,7 +6,7 @@ import { childEnvironment } from "@learning-hub/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive, isPortOpen, waitUntil } from "../src/net";
 import { REPO_ROOT } from "../src/stack";
-import { CLI, descendants, exitOf, freePort, TSX } from "./support";
+import { CLI, descendants, exitOf, freePorts, TSX } from "./support";
 
 describe("dev-stack", () => {
   let dataDir: string;
@@ -21,10 +21,7 @@ describe("dev-stack", () => {
     dataDir = await mkdtemp(join(tmpdir(), "dev-stack-test-"));
     // The embedded PostgreSQL runs as the `postgres` user when we are root: it must reach its data dir.
     await chmod(dataDir, 0o755);
-    ports.api = await freePort();
-    ports.postgres = await freePort();
-    ports.redis = await freePort();
-    ports.s3 = await freePort();
+    Object.assign(ports, await freePorts(["api", "postgres", "redis", "s3"]));
     env = childEnvironment({
       DEV_STACK_DIR: dataDir,
       DEV_POSTGRES_PORT: String(ports.postgres),

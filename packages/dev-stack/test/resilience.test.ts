@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive, isPortOpen, waitUntil } from "../src/net";
 import { REPO_ROOT } from "../src/stack";
-import { CLI, commandLine, descendants, exitOf, freePort, TSX } from "./support";
+import { CLI, commandLine, descendants, exitOf, freePorts, TSX } from "./support";
 
 /** A one-page PDF with a filled rectangle, enough for a thumbnail. */
 function onePagePdf(): Buffer {
@@ -73,7 +73,7 @@ describe("pnpm start keeps running", () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "dev-stack-resilience-"));
     await chmod(dataDir, 0o755);
-    for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
+    Object.assign(ports, await freePorts(["api", "postgres", "redis", "s3"]));
     env = childEnvironment({
       DEV_STACK_DIR: dataDir,
       DEV_POSTGRES_PORT: String(ports.postgres),

@@ -13,15 +13,23 @@ export interface TestServices {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** Two distinct free ports: both listeners stay open until both are known, so the OS cannot repeat one. */
+async function twoFreePorts(): Promise<[number, number]> {
+  const servers = [createServer(), createServer()];
+  try {
+    const [first = 0, second = 0] = await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once("error", reject);
+            server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
+          }),
+      ),
+    );
+    return [first, second];
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }
 
 /**
@@ -37,7 +45,8 @@ export async function startTestServices(): Promise<TestServices> {
   const dataDir = await mkdtemp(join(tmpdir(), "lh-test-services-"));
   // Run as root, embedded PostgreSQL runs as the `postgres` user, which must reach its data directory.
   await chmod(dataDir, 0o755);
-  const settings = { dataDir, postgresPort: await freePort(), redisPort: await freePort(), s3Port: 0, apiPort: 0 };
+  const [postgresPort, redisPort] = await twoFreePorts();
+  const settings = { dataDir, postgresPort, redisPort, s3Port: 0, apiPort: 0 };
   // The global setup runs its own s3rver: the launcher's is not wanted.
   const provided = await provideServices(
     { ...configured, s3Endpoint: "http://127.0.0.1:0" },
