@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { createClientConnection } from "../../packages/queue/src/redis";
 import { createStorage, type ObjectStorage, type PutStreamOptions } from "../../packages/storage/src/index";
+import { cpuMilliseconds } from "../support/process-cpu";
 
 export const MiB = 1024 * 1024;
 export const mib = (bytes: number) => bytes / MiB;
@@ -213,18 +214,11 @@ export const deleteMaterial = (api: Api, token: string, materialId: number) =>
     headers: { authorization: `Bearer ${token}` },
   });
 
-/** CPU seconds (user + system) a process has used so far; clock ticks are 1/100 s on Linux. */
-async function cpuSecondsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** CPU seconds of the client (this process) and of `pids` while `run` ran, as `name seconds, ...`. */
 export async function cpuDuring(pids: Record<string, number>, run: () => Promise<void>): Promise<string> {
   const read = async () => {
     const { user, system } = process.cpuUsage();
-    const entries = await Promise.all(Object.entries(pids).map(async ([name, pid]) => [name, await cpuSecondsOf(pid)]));
+    const entries = Object.entries(pids).map(([name, pid]) => [name, cpuMilliseconds(pid) / 1000]);
     return { client: (user + system) / 1e6, ...Object.fromEntries(entries) } as Record<string, number>;
   };
   const before = await read();
