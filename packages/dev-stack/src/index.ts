@@ -1,2 +1,3 @@
+export { freePorts } from "./net";
 export { type ProvidedServices, provideServices } from "./services";
 export { type StackPaths, stackPaths } from "./stack";

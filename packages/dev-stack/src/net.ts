@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TimeoutError, withTimeout } from "@learning-hub/lifecycle";
 
@@ -67,5 +67,26 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | "t
   } catch (error) {
     if (error instanceof TimeoutError) return "timeout";
     throw error;
+  }
+}
+
+/**
+ * A distinct free port for each name: every listener stays open until all ports are known, so the OS cannot
+ * hand out one port twice (it did: Redis and s3rver were once given the same one).
+ */
+export async function freePorts<Name extends string>(names: readonly Name[]): Promise<Record<Name, number>> {
+  const servers = names.map(() => createServer());
+  try {
+    const ports = await Promise.all(
+      servers.map(async (server) => {
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const address = server.address();
+        if (address === null || typeof address === "string") throw new Error("no port");
+        return address.port;
+      }),
+    );
+    return Object.fromEntries(names.map((name, index) => [name, ports[index]])) as Record<Name, number>;
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   }
 }

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { childEnvironment } from "@learning-hub/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isAlive, isPortOpen, waitUntil } from "../src/net";
+import { freePorts, isAlive, isPortOpen, waitUntil } from "../src/net";
 import { REPO_ROOT } from "../src/stack";
-import { CLI, descendants, exitOf, freePorts, TSX } from "./support";
+import { CLI, descendants, exitOf, TSX } from "./support";
 
 describe("dev-stack", () => {
   let dataDir: string;

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { childEnvironment } from "@learning-hub/config";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isAlive, isPortOpen, waitUntil } from "../src/net";
+import { freePorts, isAlive, isPortOpen, waitUntil } from "../src/net";
 import { REPO_ROOT } from "../src/stack";
-import { CLI, commandLine, descendants, exitOf, freePorts, TSX } from "./support";
+import { CLI, commandLine, descendants, exitOf, TSX } from "./support";
 
 /** A one-page PDF with a filled rectangle, enough for a thumbnail. */
 function onePagePdf(): Buffer {

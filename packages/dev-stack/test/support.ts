@@ -1,32 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { REPO_ROOT } from "../src/stack";
 
 export const TSX = join(REPO_ROOT, "node_modules/.bin/tsx");
 export const CLI = "packages/dev-stack/src/cli.ts";
-
-/**
- * A distinct free port for each name: every listener stays open until all ports are known, so the OS cannot
- * hand out one port twice (it did: Redis and s3rver were once given the same one).
- */
-export async function freePorts<Name extends string>(names: readonly Name[]): Promise<Record<Name, number>> {
-  const servers = names.map(() => createServer());
-  try {
-    const ports = await Promise.all(
-      servers.map(async (server) => {
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        const address = server.address();
-        if (address === null || typeof address === "string") throw new Error("no port");
-        return address.port;
-      }),
-    );
-    return Object.fromEntries(names.map((name, index) => [name, ports[index]])) as Record<Name, number>;
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
-}
 
 /** Every process below `root`, read from /proc. */
 export async function descendants(root: number): Promise<number[]> {

@@ -1,9 +1,8 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configuredServiceUrls } from "@learning-hub/config";
-import { provideServices, stackPaths } from "@learning-hub/dev-stack";
+import { freePorts, provideServices, stackPaths } from "@learning-hub/dev-stack";
 
 export interface TestServices {
   /** A database URL on the test PostgreSQL server, for creating and dropping databases. */
@@ -11,25 +10,6 @@ export interface TestServices {
   redisUrl: string;
   /** Stops what was started for the run (nothing when both URLs were set). */
   stop(): Promise<void>;
-}
-
-/** Two distinct free ports: both listeners stay open until both are known, so the OS cannot repeat one. */
-async function twoFreePorts(): Promise<[number, number]> {
-  const servers = [createServer(), createServer()];
-  try {
-    const [first = 0, second = 0] = await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<number>((resolve, reject) => {
-            server.once("error", reject);
-            server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
-          }),
-      ),
-    );
-    return [first, second];
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
 }
 
 /**
@@ -45,8 +25,7 @@ export async function startTestServices(): Promise<TestServices> {
   const dataDir = await mkdtemp(join(tmpdir(), "lh-test-services-"));
   // Run as root, embedded PostgreSQL runs as the `postgres` user, which must reach its data directory.
   await chmod(dataDir, 0o755);
-  const [postgresPort, redisPort] = await twoFreePorts();
-  const settings = { dataDir, postgresPort, redisPort, s3Port: 0, apiPort: 0 };
+  const settings = { dataDir, ...(await freePorts(["postgresPort", "redisPort"])), s3Port: 0, apiPort: 0 };
   // The global setup runs its own s3rver: the launcher's is not wanted.
   const provided = await provideServices(
     { ...configured, s3Endpoint: "http://127.0.0.1:0" },
